@@ -1,0 +1,8 @@
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace WebhookConsole.Engine.Persistence;
+
+/// <summary>Stores a <see cref="DateTimeOffset"/> as UTC ticks (an INTEGER), so SQLite can index and sort it.</summary>
+public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

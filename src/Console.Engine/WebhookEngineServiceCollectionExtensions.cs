@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookConsole.Engine.Access;
+using WebhookConsole.Engine.Audit;
+using WebhookConsole.Engine.Catalog;
+using WebhookConsole.Engine.Persistence;
+
+namespace WebhookConsole.Engine;
+
+/// <summary>The engine's one entry point for dependency injection.</summary>
+public static class WebhookEngineServiceCollectionExtensions
+{
+    /// <summary>Registers the engine: store, catalog, access, audit. Options come from <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddWebhookEngine(this IServiceCollection services, Action<WebhookEngineOptions>? configure = null)
+    {
+        var options = services.AddOptions<WebhookEngineOptions>();
+        if (configure is not null)
+            options.Configure(configure);
+        options.Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "ConnectionStrings:Console must name a SQLite database, e.g. \"Data Source=console.db\".")
+               .Validate(o => o.BootstrapApiKey is null or "" || o.BootstrapApiKey.StartsWith(ApiKeyService.KeyPrefix, StringComparison.Ordinal) && o.BootstrapApiKey.Length >= 24,
+                   $"Console:ApiKeys:Bootstrap must start with '{ApiKeyService.KeyPrefix}' and be at least 24 characters long.")
+               .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ConsoleDbContext>((sp, db) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookEngineOptions>>().Value;
+            db.UseSqlite(o.ConnectionString);
+        });
+        services.AddSingleton(_ => EventCatalog.LoadEmbedded());
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<EngineInitializer>();
+        return services;
+    }
+}

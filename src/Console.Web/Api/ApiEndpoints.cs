@@ -1,0 +1,13 @@
+using WebhookConsole.Web.Extensions;
+
+namespace WebhookConsole.Web.Api;
+
+/// <summary>Maps the <c>/api/v1</c> group: every route in it needs an API key.</summary>
+public static class ApiEndpoints
+{
+    public static void MapConsoleApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ConsoleWebExtensions.ApiPolicy).DisableAntiforgery();
+        api.MapEventTypes();
+    }
+}

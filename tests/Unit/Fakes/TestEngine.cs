@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookConsole.Engine;
+using WebhookConsole.Engine.Persistence;
+
+namespace WebhookConsole.Tests.Unit.Fakes;
+
+/// <summary>The real engine over a real SQLite file in a temporary folder, with a manual clock.</summary>
+public sealed class TestEngine : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    public string DatabasePath { get; }
+    public ManualTimeProvider Time { get; } = new();
+    public ServiceProvider Services { get; }
+
+    private TestEngine(string directory, Action<IServiceCollection>? configure)
+    {
+        _directory = directory;
+        DatabasePath = Path.Combine(directory, "console.db");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddWebhookEngine(o => o.ConnectionString = $"Data Source={DatabasePath};Pooling=False");
+        configure?.Invoke(services);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    /// <summary>Starts an engine on a new database, or on a copy of <paramref name="copyOf"/>.</summary>
+    public static async Task<TestEngine> StartAsync(string? copyOf = null, Action<IServiceCollection>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "wc-unit-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        if (copyOf is not null)
+            File.Copy(copyOf, Path.Combine(directory, "console.db"));
+        var engine = new TestEngine(directory, configure);
+        await engine.Get<EngineInitializer>().InitializeAsync();
+        return engine;
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A new context on the store, for checking what was written.</summary>
+    public ConsoleDbContext Db() => Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
+    }
+}
