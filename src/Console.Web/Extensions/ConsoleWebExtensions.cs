@@ -7,7 +7,9 @@ using WebhookConsole.Engine;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Web.Access;
 using WebhookConsole.Web.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Web.Components;
+using WebhookConsole.Web.Components.Pages;
 
 namespace WebhookConsole.Web.Extensions;
 
@@ -90,6 +92,7 @@ public static partial class ConsoleWebExtensions
         app.MapConsoleApi();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapFallbacks();
         return app;
     }
 
@@ -100,6 +103,19 @@ public static partial class ConsoleWebExtensions
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
         return builder.ToString();
+    }
+
+    // Unknown API routes answer problem+json; unknown pages send a signed-out visitor to sign in, and show "not found" otherwise.
+    private static void MapFallbacks(this WebApplication app)
+    {
+        app.MapFallback("/api/{**path}", (HttpContext context) => TypedResults.Problem(
+            title: "No such API route",
+            detail: $"{context.Request.Method} {context.Request.Path} is not part of the API. /openapi/v1.json lists every route.",
+            statusCode: StatusCodes.Status404NotFound));
+        app.MapFallback((HttpContext context) => new RazorComponentResult<NotFoundPage>(new { Path = context.Request.Path.Value ?? "" })
+        {
+            StatusCode = StatusCodes.Status404NotFound,
+        }).RequireAuthorization();
     }
 
     private static string KeysDirectory(string connectionString)

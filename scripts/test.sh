@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test (unit, API over real HTTP, browser in Chromium) and ends with "Tests: N passed, N failed".
+# Installs what it needs first: Debian's chromium for the browser tests. Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Debian's chromium for the browser tests…"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test Console.sln --logger "trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+# Add up the real results from every test project's TRX file.
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    files=$((files + 1))
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+    total=$(count total); executed=$(count executed)
+    passed=$((passed + $(count passed)))
+    failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+    skipped=$((skipped + total - executed))
+done
+if [ "$files" -eq 0 ]; then
+    echo "No test results were written: the build or the test host failed (see above)."
+    failed=$((failed + 1))
+    status=1
+fi
+line="Tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ] || status=1
+exit "$status"
