@@ -12,6 +12,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
+# The E2E receivers verify with the official standardwebhooks package (pinned in its package-lock.json).
+receivers=tests/E2E/Receivers
+if [ ! -d "$receivers/node_modules" ]; then
+    echo "Installing the E2E receivers' npm packages (npm ci in $receivers)…"
+    (cd "$receivers" && npm ci --silent --no-audit --no-fund)
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 set +e

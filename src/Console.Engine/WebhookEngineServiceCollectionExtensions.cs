@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Audit;
 using WebhookConsole.Engine.Catalog;
+using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Events;
+using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Engine.Persistence;
 
 namespace WebhookConsole.Engine;
@@ -32,6 +35,19 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<EngineInitializer>();
+
+        services.AddSingleton<DestinationPolicy>();
+        services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<DeliveryWorker>();
+        services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<TestDelivery>();
+        services.TryAddSingleton<IDeliveryObserver, NullDeliveryObserver>();
+        services.AddHostedService<DeliveryDispatcher>();
+        services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the Polly pipeline times each attempt
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()));
         return services;
     }
 }

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Audit;
+using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Events;
+using WebhookConsole.Engine.Subscriptions;
 
 namespace WebhookConsole.Engine.Persistence;
 
@@ -10,6 +13,10 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<WebhookSubscription> Subscriptions => Set<WebhookSubscription>();
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +44,41 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.Property(x => x.Action).HasMaxLength(64);
             e.Property(x => x.TargetType).HasMaxLength(64);
             e.Property(x => x.TargetId).HasMaxLength(64);
+        });
+        modelBuilder.Entity<WebhookSubscription>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.Events).AsJson();
+            e.Property(x => x.Headers).AsJson();
+            e.Property(x => x.RetrySchedule).AsJson();
+            e.Ignore(x => x.Status);
+        });
+        modelBuilder.Entity<EventRecord>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(200);
+            e.HasIndex(x => x.ReceivedAt);
+        });
+        modelBuilder.Entity<WebhookDelivery>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            // The dispatcher's question: what is due now?
+            e.HasIndex(x => new { x.State, x.NextAttemptAt });
+            e.HasIndex(x => new { x.SubscriptionId, x.CreatedAt });
+            e.HasIndex(x => x.EventId);
+        });
+        modelBuilder.Entity<DeliveryAttempt>(e =>
+        {
+            e.HasKey(x => x.Id);
+            // The delivery log pages newest first, whole or filtered; each filter has an index ending in the sort key.
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => new { x.SubscriptionId, x.At });
+            e.HasIndex(x => new { x.Succeeded, x.At });
+            e.HasIndex(x => new { x.EventType, x.At });
+            e.HasIndex(x => x.DeliveryId);
         });
     }
 

@@ -9,5 +9,7 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(ConsoleWebExtensions.ApiPolicy).DisableAntiforgery();
         api.MapEventTypes();
+        api.MapEvents();
+        api.MapWebhooks();
     }
 }

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Radzen;
 using WebhookConsole.Engine;
+using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Persistence;
+using WebhookConsole.Engine.Security;
+using WebhookConsole.Web.Hubs;
+using WebhookConsole.Web.Security;
 using WebhookConsole.Web.Access;
 using WebhookConsole.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +35,13 @@ public static partial class ConsoleWebExtensions
         {
             o.ConnectionString = connectionString;
             o.BootstrapApiKey = config["Console:ApiKeys:Bootstrap"];
+            o.AllowHttp = config.GetValue("Webhooks:AllowHttp", false);
+            o.AllowPrivateNetworks = config.GetValue("Webhooks:AllowPrivateNetworks", false);
         });
+        builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        builder.Services.AddSingleton<DeliveryFeed>();
+        builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
+        builder.Services.AddSignalR();
         builder.Services.AddOptions<ConsoleAdminOptions>().BindConfiguration("Console:Admin")
             .Validate(o => o.Email.Contains('@'), "Console:Admin:Email must be an email address, e.g. admin@example.com.")
             .ValidateOnStart();
@@ -58,6 +68,9 @@ public static partial class ConsoleWebExtensions
         builder.Services.AddAntiforgery();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // Unreadable bodies throw, so BadRequestHandler can say what was wrong (minimal APIs answer a bare 400 otherwise).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddConsoleOpenApi();
 
@@ -91,6 +104,7 @@ public static partial class ConsoleWebExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapConsoleApi();
         app.MapAccountEndpoints();
+        app.MapHub<DeliveriesHub>("/hubs/deliveries");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapFallbacks();
         return app;

@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookConsole.Engine;
+using Microsoft.AspNetCore.DataProtection;
 using WebhookConsole.Engine.Persistence;
+using WebhookConsole.Engine.Security;
+using WebhookConsole.Web.Security;
 
 namespace WebhookConsole.Tests.Unit.Fakes;
 
@@ -23,7 +26,14 @@ public sealed class TestEngine : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddWebhookEngine(o => o.ConnectionString = $"Data Source={DatabasePath};Pooling=False");
+        services.AddWebhookEngine(o =>
+        {
+            o.ConnectionString = $"Data Source={DatabasePath};Pooling=False";
+            o.AllowHttp = true;
+            o.AllowPrivateNetworks = true; // tests deliver to receivers on 127.0.0.1
+        });
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         configure?.Invoke(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

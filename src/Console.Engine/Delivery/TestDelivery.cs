@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using WebhookConsole.Engine.Catalog;
+using WebhookConsole.Engine.Events;
+using WebhookConsole.Engine.Persistence;
+
+namespace WebhookConsole.Engine.Delivery;
+
+/// <summary>What "Send test" did: the attempt, or why nothing was sent.</summary>
+public sealed record TestResult(DeliveryAttempt? Attempt, string EventType, string MessageId, string? Problem);
+
+/// <summary>"Send test": delivers the catalog example of an event type now, signed like any delivery, marked as a test.</summary>
+public sealed class TestDelivery(IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, DeliveryWorker worker, TimeProvider time)
+{
+    /// <summary>Sends a test of <paramref name="eventType"/> (default: the first subscribed type); null when the subscription does not exist.</summary>
+    public async Task<TestResult?> SendAsync(Guid subscriptionId, string? eventType, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionId, ct);
+        if (subscription is null)
+            return null;
+        var requested = string.IsNullOrWhiteSpace(eventType) ? subscription.Events.FirstOrDefault() ?? "" : eventType;
+        if (!catalog.TryResolve(requested, out var type))
+            return new TestResult(null, requested, "", $"'{requested}' is not an event type or alias.");
+
+        var now = time.GetUtcNow();
+        var delivery = new WebhookDelivery
+        {
+            MessageId = EventPublisher.NewMessageId(),
+            EventId = "test_" + Guid.NewGuid().ToString("N"),
+            EventType = type.Type,
+            SubscriptionId = subscription.Id,
+            Body = EventPublisher.Envelope(type.Type, now, type.Example),
+            CreatedAt = now,
+            NextAttemptAt = now,
+            IsTest = true,
+        };
+        DeliveryTransitions.Start(delivery); // claimed here, so the dispatcher never picks it up
+        db.Deliveries.Add(delivery);
+        await db.SaveChangesAsync(ct);
+        var attempt = await worker.AttemptAsync(delivery.Id, ct);
+        return new TestResult(attempt, type.Type, delivery.MessageId, attempt is null ? "The test could not be sent." : null);
+    }
+}

@@ -1,0 +1,24 @@
+namespace WebhookConsole.Engine.Delivery;
+
+/// <summary>One event on its way to one subscription: a stored row before anything is sent (the outbox).</summary>
+public sealed class WebhookDelivery
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>Sent as <c>webhook-id</c>, the same on every attempt, so receivers can deduplicate.</summary>
+    public required string MessageId { get; set; }
+    public required string EventId { get; set; }
+    public required string EventType { get; set; }
+    public Guid SubscriptionId { get; set; }
+    /// <summary>The exact request body, kept so every attempt sends the same bytes.</summary>
+    public required string Body { get; set; }
+    public DeliveryState State { get; set; } = DeliveryState.Pending;
+    public int AttemptCount { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>A "Send test" delivery: attempted once, never retried, never changes the subscription's health.</summary>
+    public bool IsTest { get; set; }
+}
+
+/// <summary>Where a delivery stands. Transitions are applied in <see cref="DeliveryTransitions"/> only.</summary>
+public enum DeliveryState { Pending, Sending, Succeeded, Retrying, Failed, Cancelled }

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using Polly;
+using Polly.Timeout;
+using WebhookConsole.Engine.Signing;
+using WebhookConsole.Engine.Subscriptions;
+
+namespace WebhookConsole.Engine.Delivery;
+
+/// <summary>Sends one signed attempt of a delivery and describes what happened, failures included, in words.</summary>
+public sealed class WebhookSender
+{
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client whose handler enforces the destination policy.</summary>
+    public const string HttpClientName = "webhooks";
+    private const int MaxResponseBytes = 64 * 1024;
+    private const string Masked = "••••••••";
+    private static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("webhook.timeout");
+    private static readonly string UserAgent =
+        "WebhookConsole/" + (typeof(WebhookSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0");
+
+    private readonly IHttpClientFactory _clients;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _pipeline;
+
+    public WebhookSender(IHttpClientFactory clients, TimeProvider time)
+    {
+        _clients = clients;
+        _time = time;
+        // The per-attempt timeout covers sending and reading the (first 64 KB of the) response.
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(TimeoutKey, TimeSpan.FromSeconds(10))),
+            })
+            .Build();
+    }
+
+    /// <summary>POSTs <paramref name="body"/> to the subscription's URL with every signature header.</summary>
+    public async Task<AttemptOutcome> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets,
+        IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], bytes));
+        request.Headers.TryAddWithoutValidation("webhook-id", messageId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString());
+        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, bytes));
+        foreach (var (key, value) in customHeaders)
+            request.Headers.TryAddWithoutValidation(key, value);
+        var loggedHeaders = MaskedHeaders(request, customHeaders);
+
+        var started = _time.GetTimestamp();
+        int Elapsed() => (int)_time.GetElapsedTime(started).TotalMilliseconds;
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(TimeoutKey, timeout);
+        try
+        {
+            var client = _clients.CreateClient(HttpClientName);
+            return await _pipeline.ExecuteAsync(async (ctx, state) =>
+            {
+                using var response = await client.SendAsync(state, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
+                var responseBody = await ReadPrefixAsync(response.Content, ctx.CancellationToken);
+                var status = (int)response.StatusCode;
+                var ok = status is >= 200 and <= 299;
+                return new AttemptOutcome(ok, status, ok ? null : DescribeStatus(response), Elapsed(), loggedHeaders,
+                    ResponseHeadersJson(response), responseBody, RetryAfter(response));
+            }, context, request);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new AttemptOutcome(false, null, DescribeFailure(e, timeout, request.RequestUri!), Elapsed(), loggedHeaders, null, null);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Why an attempt failed, in words a person can act on.</summary>
+    public static string DescribeFailure(Exception e, TimeSpan timeout, Uri url)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case TimeoutRejectedException:
+                    return $"timeout: no complete answer within {timeout.TotalSeconds:0.#} s";
+                case DestinationRefusedException refused:
+                    return "refused: " + refused.Message;
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return $"connection refused by {url.Host}:{url.Port}";
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return $"DNS failure: {url.Host} could not be resolved";
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return $"connection to {url.Host}:{url.Port} timed out";
+                case SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable }:
+                    return $"{url.Host} is unreachable";
+                case AuthenticationException auth:
+                    return "TLS error: " + auth.Message;
+                case HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }:
+                    return "connection closed before a complete response";
+                case IOException io when io.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset }:
+                    return "connection reset by the receiver";
+            }
+        }
+        return e.Message;
+    }
+
+    private static string DescribeStatus(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        var text = $"HTTP {code} {response.ReasonPhrase}".TrimEnd();
+        return code is >= 300 and <= 399
+            ? $"{text}: redirects are not followed (Location: {response.Headers.Location})"
+            : text;
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxResponseBytes];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+            read += n;
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private static string MaskedHeaders(HttpRequestMessage request, IReadOnlyList<(string Key, string Value)> custom)
+    {
+        var secretNames = custom.Select(h => h.Key).Append("X-Webhook-Signature").Append("webhook-signature")
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var headers = request.Headers.Concat(request.Content!.Headers)
+            .ToDictionary(h => h.Key, h => secretNames.Contains(h.Key) ? Masked : string.Join(", ", h.Value));
+        return JsonSerializer.Serialize(headers);
+    }
+
+    private static string ResponseHeadersJson(HttpResponseMessage response) =>
+        JsonSerializer.Serialize(response.Headers.Concat(response.Content.Headers)
+            .GroupBy(h => h.Key).ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value))));
+
+    /// <summary>Builds the socket handler for <see cref="HttpClientName"/>: no redirects, and every resolved address checked.</summary>
+    public static SocketsHttpHandler CreateHandler(DestinationPolicy policy) => new()
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        ConnectCallback = async (context, ct) =>
+        {
+            var host = context.DnsEndPoint.Host;
+            var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+            // Any refused address refuses the name: a mix of public and private records is how rebinding attacks look.
+            foreach (var address in addresses)
+            {
+                if (policy.CheckAddress(address) is { } why)
+                    throw new DestinationRefusedException(host == address.ToString() ? why : $"{host} resolves to {why}");
+            }
+            SocketException? lastError = null;
+            foreach (var address in addresses)
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    lastError = e;
+                }
+            }
+            throw lastError ?? new SocketException((int)SocketError.HostNotFound);
+        },
+    };
+}
