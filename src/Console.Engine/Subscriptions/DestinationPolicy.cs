@@ -14,10 +14,18 @@ public sealed class DestinationPolicy(IOptions<WebhookEngineOptions> options)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             return "Enter an absolute http(s) URL, e.g. https://example.com/webhooks.";
-        if (uri.Scheme == Uri.UriSchemeHttp && !options.Value.AllowHttp)
-            return "The URL must use https. (Plain http is refused unless the setting Webhooks:AllowHttp is true.)";
         if (!string.IsNullOrEmpty(uri.UserInfo))
             return "Put credentials in a custom header, not in the URL.";
+        // The address problem first: "that is the metadata service" says more than "use https".
+        if (AddressProblem(uri) is { } addressProblem)
+            return addressProblem;
+        if (uri.Scheme == Uri.UriSchemeHttp && !options.Value.AllowHttp)
+            return "The URL must use https. (Plain http is refused unless the setting Webhooks:AllowHttp is true.)";
+        return null;
+    }
+
+    private string? AddressProblem(Uri uri)
+    {
         if (options.Value.AllowPrivateNetworks)
             return null;
         var host = uri.IdnHost.TrimStart('[').TrimEnd(']');

@@ -27,12 +27,12 @@ public sealed class DestinationPolicyTests
         Assert.Contains("Webhooks:AllowPrivateNetworks", problem);
     }
 
-    [Fact]
-    public void CheckUrl_RefusesPlainHttp_ByDefault()
-    {
-        Assert.Contains("https", Defaults().CheckUrl("http://example.com/hook"));
-        Assert.Contains("https", Defaults().CheckUrl("http://169.254.169.254/"));
-    }
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/hook", "loopback")]
+    [InlineData("http://169.254.169.254/latest/meta-data", "cloud metadata")]
+    [InlineData("http://example.com/hook", "must use https")]
+    public void CheckUrl_RefusesPlainHttp_ByDefault_NamingAPrivateAddressFirst(string url, string reason) =>
+        Assert.Contains(reason, Defaults().CheckUrl(url));
 
     [Fact]
     public void CheckUrl_AcceptsPublicHttps_AndTheSettingsOpenTheRest()
