@@ -1,0 +1,58 @@
+using Bunit;
+using WebhookConsole.Engine.Catalog;
+using WebhookConsole.Tests.Unit.Fakes;
+using WebhookConsole.Web.Components.Pages.Webhooks;
+
+namespace WebhookConsole.Tests.Unit.Components.Webhooks;
+
+public sealed class EventPickerTests : BunitContext, IAsyncLifetime
+{
+    private TestEngine _engine = default!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = await TestEngine.StartAsync();
+        Services.AddWebhookPages(_engine);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        AddAuthorization().SetAuthorized("ana@example.com");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+
+    [Fact]
+    public void SelectAll_SelectsEveryTypeOfThatGroup_AndNothingElse()
+    {
+        IReadOnlySet<string> selected = new HashSet<string>();
+        var picker = Render<EventPicker>(p => p
+            .Add(x => x.Value, selected)
+            .Add(x => x.ValueChanged, v => selected = v));
+        var messages = _engine.Get<EventCatalog>().All.Where(t => t.Category == "Messages").Select(t => t.Type).ToHashSet();
+
+        picker.Find("button[aria-label='Select all Messages events']").Click();
+
+        Assert.True(messages.Count > 1);
+        Assert.Equal(messages, selected.ToHashSet());
+        Assert.Contains($"{messages.Count} selected", picker.Find("[data-testid=events-selected]").TextContent);
+        foreach (var type in messages)
+            Assert.Equal("true", picker.Find($"[data-event-type='{type}'] [role=checkbox]").GetAttribute("aria-checked"));
+        Assert.Equal("false", picker.Find("[data-event-type='lead.created'] [role=checkbox]").GetAttribute("aria-checked"));
+
+        picker.Find("button[aria-label='Clear Messages events']").Click();
+        Assert.Empty(selected);
+    }
+
+    [Fact]
+    public void Search_NarrowsTheListToMatchingTypesAndAliases()
+    {
+        var picker = Render<EventPicker>();
+
+        picker.Find("input[aria-label='Search event types']").Input("CREATE_LEAD");
+
+        var shown = picker.FindAll("[data-event-type]").Select(e => e.GetAttribute("data-event-type")).ToList();
+        Assert.Equal(["lead.created"], shown);
+    }
+}

@@ -1,0 +1,90 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookConsole.Engine.Subscriptions;
+using WebhookConsole.Tests.Unit.Fakes;
+using WebhookConsole.Web.Components.Pages.Webhooks;
+
+namespace WebhookConsole.Tests.Unit.Components.Webhooks;
+
+public sealed class WebhookEditPageTests : BunitContext, IAsyncLifetime
+{
+    private TestEngine _engine = default!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = await TestEngine.StartAsync();
+        Services.AddWebhookPages(_engine);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        AddAuthorization().SetAuthorized("ana@example.com");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Create_RefusesAnFtpUrl_AndKeepsWhatWasTyped()
+    {
+        var page = Render<WebhookEditPage>();
+        page.Find("input[name=Name]").Change("CRM leads");
+        page.Find("input[name=Url]").Change("ftp://x");
+        page.Find("[data-event-type='lead.created'] [role=checkbox]").Click();
+
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("Enter an absolute http(s) URL", page.Find("[role=alert]").TextContent));
+        Assert.Contains("Enter an absolute http(s) URL", page.Find("[data-field-error=url]").TextContent);
+        Assert.Equal("ftp://x", page.Find("input[name=Url]").GetAttribute("value"));
+        Assert.Equal("CRM leads", page.Find("input[name=Name]").GetAttribute("value"));
+        Assert.Equal("true", page.Find("[data-event-type='lead.created'] [role=checkbox]").GetAttribute("aria-checked"));
+        Assert.Empty(page.FindAll("[data-testid=webhook-secret]"));
+        Assert.Empty(await _engine.Get<SubscriptionService>().ListAsync());
+    }
+
+    [Fact]
+    public async Task Create_ShowsTheSecretOnce_AndStoresTheWebhook()
+    {
+        var page = Render<WebhookEditPage>();
+        page.Find("input[name=Name]").Change("CRM leads");
+        page.Find("input[name=Url]").Change("https://crm.example.com/hooks");
+        page.Find("[data-event-type='lead.created'] [role=checkbox]").Click();
+
+        await page.Find("form").SubmitAsync();
+
+        var secret = page.WaitForElement("[data-testid=webhook-secret]").TextContent.Trim();
+        Assert.StartsWith("whsec_", secret);
+        var stored = Assert.Single(await _engine.Get<SubscriptionService>().ListAsync());
+        Assert.Equal("CRM leads", stored.Name);
+        Assert.Equal(["lead.created"], stored.Events);
+        Assert.Equal(secret, Assert.Single(_engine.Get<SubscriptionService>().ActiveSecrets(stored)));
+        Assert.EndsWith($"/settings/webhooks/{stored.Id}", Services.GetRequiredService<NavigationManager>().Uri);
+        Assert.NotNull(page.Find("[data-testid=signing-secret]")); // the page became the edit page of the new webhook
+
+        var revisit = Render<WebhookEditPage>(p => p.Add(x => x.Id, stored.Id));
+        revisit.WaitForAssertion(() => Assert.Contains("whsec_••••••••", revisit.Find("[data-testid=signing-secret]").TextContent));
+        Assert.DoesNotContain(secret, revisit.Markup);
+        Assert.Empty(revisit.FindAll("[data-testid=webhook-secret]"));
+    }
+
+    [Fact]
+    public async Task Save_KeepsASavedHeaderValue_WhenItsBoxIsLeftBlank()
+    {
+        var subscriptions = _engine.Get<SubscriptionService>();
+        var (created, _) = await subscriptions.CreateAsync(new SubscriptionInput("FineGuide", "https://fg.example.com/hook", ["assistant.message"],
+            Headers: [new HeaderInput("X-Webhook-Secret", "s3cret-value")]), "ana@example.com");
+
+        var page = Render<WebhookEditPage>(p => p.Add(x => x.Id, created.Id));
+        page.WaitForAssertion(() => Assert.Equal("X-Webhook-Secret", page.Find("input[aria-label='Header 1 name']").GetAttribute("value")));
+        Assert.DoesNotContain("s3cret-value", page.Markup);
+        page.Find("input[name=Name]").Change("FineGuide bot");
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("FineGuide bot", page.Find("h1").TextContent.Trim()));
+        var saved = (await subscriptions.GetAsync(created.Id))!;
+        Assert.Equal("FineGuide bot", saved.Name);
+        Assert.Equal(("X-Webhook-Secret", "s3cret-value"), Assert.Single(subscriptions.Headers(saved)));
+    }
+}
