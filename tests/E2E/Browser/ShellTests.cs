@@ -68,6 +68,7 @@ public sealed class ShellTests(ConsoleFixture fixture)
         await page.ScreenshotAsync("04-api-key-created");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy key" }).ClickAsync();
+        await Expect(page.GetByText("Copied to the clipboard").Last).ToBeVisibleAsync(); // the copy runs over the circuit, after the click returns
         Assert.Equal(key, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
 
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });

@@ -31,6 +31,7 @@ public sealed class WebhooksTests(ConsoleFixture fixture)
         await Expect(secretShown).ToHaveTextAsync(new Regex("^whsec_[A-Za-z0-9+/=]{44}$"));
         await page.ScreenshotAsync("11-webhook-created");
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy secret" }).ClickAsync();
+        await Expect(page.GetByText("Copied to the clipboard").Last).ToBeVisibleAsync(); // the copy runs over the circuit, after the click returns
         var secret = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
         Assert.Equal(await secretShown.TextContentAsync(), secret);
 
