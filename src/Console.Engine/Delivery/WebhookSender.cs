@@ -70,7 +70,7 @@ public sealed class WebhookSender
                 var status = (int)response.StatusCode;
                 var ok = status is >= 200 and <= 299;
                 return new AttemptOutcome(ok, status, ok ? null : DescribeStatus(response), Elapsed(), loggedHeaders,
-                    ResponseHeadersJson(response), responseBody, RetryAfter(response));
+                    ResponseHeadersJson(response), responseBody, RetryAfter(response, _time.GetUtcNow()));
             }, context, request);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -122,10 +122,10 @@ public sealed class WebhookSender
             : text;
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        { Date: { } date } => date - now,
         _ => null,
     };
 

@@ -7,24 +7,8 @@ using WebhookConsole.Web.Components.Pages.Settings;
 
 namespace WebhookConsole.Tests.Unit.Components;
 
-public sealed class ApiKeysPageTests : BunitContext, IAsyncLifetime
+public sealed class ApiKeysPageTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        Services.AddRadzenComponents();
-        Services.AddSingleton(_engine.Get<ApiKeyService>());
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
 
     [Fact]
     public void ShowsWhatToDo_WhenThereAreNoKeys()
@@ -43,7 +27,7 @@ public sealed class ApiKeysPageTests : BunitContext, IAsyncLifetime
 
         var shown = page.WaitForElement("[data-testid=new-key-value]").TextContent;
         Assert.StartsWith("wc_", shown);
-        Assert.NotNull(await _engine.Get<ApiKeyService>().AuthenticateAsync(shown));
+        Assert.NotNull(await Engine.Get<ApiKeyService>().AuthenticateAsync(shown));
         Assert.Contains("CRM sync", page.Find("table").TextContent);
 
         var revisit = Render<ApiKeys>();
@@ -59,6 +43,6 @@ public sealed class ApiKeysPageTests : BunitContext, IAsyncLifetime
         await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("Give the key a name", page.Markup));
-        Assert.Empty(await _engine.Get<ApiKeyService>().ListAsync());
+        Assert.Empty(await Engine.Get<ApiKeyService>().ListAsync());
     }
 }

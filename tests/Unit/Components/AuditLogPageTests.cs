@@ -8,29 +8,13 @@ using WebhookConsole.Web.Components.Pages;
 
 namespace WebhookConsole.Tests.Unit.Components;
 
-public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
+public sealed class AuditLogPageTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        Services.AddRadzenComponents();
-        Services.AddSingleton(_engine.Get<AuditLog>());
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
 
     [Fact]
     public async Task ListsEntries_NewestFirst()
     {
-        var keys = _engine.Get<ApiKeyService>();
+        var keys = Engine.Get<ApiKeyService>();
         var (first, _) = await keys.CreateAsync("first key", "ana@example.com");
         await keys.CreateAsync("second key", "bo@example.com");
         await keys.RevokeAsync(first.Id, "ana@example.com");

@@ -7,26 +7,15 @@ using WebhookConsole.Web.Hubs;
 
 namespace WebhookConsole.Tests.Unit.Components.Webhooks;
 
-public sealed class DeliveryLogPageTests : BunitContext, IAsyncLifetime
+public sealed class DeliveryLogPageTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-    private DeliveryFeed _feed = default!;
     private WebhookSubscription _crm = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _engine = await TestEngine.StartAsync();
-        _feed = Services.AddWebhookPages(_engine);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-        (_crm, _) = await _engine.Get<SubscriptionService>().CreateAsync(
+        await base.InitializeAsync();
+        (_crm, _) = await Engine.Get<SubscriptionService>().CreateAsync(
             new SubscriptionInput("CRM leads", "https://crm.example.com/hooks", ["lead.created", "ticket.created"]), "ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
     }
 
     [Fact]
@@ -74,7 +63,7 @@ public sealed class DeliveryLogPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task ShowsOnlyThatWebhook_WhenScoped()
     {
-        var (other, _) = await _engine.Get<SubscriptionService>().CreateAsync(
+        var (other, _) = await Engine.Get<SubscriptionService>().CreateAsync(
             new SubscriptionInput("Slack", "https://hooks.example.com/slack", ["ticket.created"]), "ana@example.com");
         await AddAttemptAsync("lead.created", minutesAgo: 30, succeeded: true, status: 200);
         await AddAttemptAsync("ticket.created", minutesAgo: 20, succeeded: true, status: 202, subscription: other.Id);
@@ -94,7 +83,7 @@ public sealed class DeliveryLogPageTests : BunitContext, IAsyncLifetime
 
         var id = await AddAttemptAsync("ticket.created", minutesAgo: 0, succeeded: false, status: 503, failure: "HTTP 503 Service Unavailable");
         for (var i = 0; i < 50; i++) // a burst: the page re-queries once, not fifty times
-            _feed.AttemptRecorded(new AttemptRecorded(id, Guid.NewGuid(), _crm.Id, "ticket.created", 1, "failed", 503, 12, _engine.Time.GetUtcNow(), false, null));
+            Feed.AttemptRecorded(new AttemptRecorded(id, Guid.NewGuid(), _crm.Id, "ticket.created", 1, "failed", 503, 12, Engine.Time.GetUtcNow(), false, null));
 
         page.WaitForAssertion(() =>
         {
@@ -108,8 +97,8 @@ public sealed class DeliveryLogPageTests : BunitContext, IAsyncLifetime
     private async Task<long> AddAttemptAsync(string eventType, int minutesAgo, bool succeeded, int? status, string? failure = null,
         bool isTest = false, Guid? subscription = null)
     {
-        var at = _engine.Time.GetUtcNow().AddMinutes(-minutesAgo);
-        await using var db = _engine.Db();
+        var at = Engine.Time.GetUtcNow().AddMinutes(-minutesAgo);
+        await using var db = Engine.Db();
         var delivery = new WebhookDelivery
         {
             MessageId = "msg_" + Guid.NewGuid().ToString("N"), EventId = "evt_" + Guid.NewGuid().ToString("N"), EventType = eventType,

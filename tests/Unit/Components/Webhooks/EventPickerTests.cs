@@ -5,23 +5,8 @@ using WebhookConsole.Web.Components.Pages.Webhooks;
 
 namespace WebhookConsole.Tests.Unit.Components.Webhooks;
 
-public sealed class EventPickerTests : BunitContext, IAsyncLifetime
+public sealed class EventPickerTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        Services.AddWebhookPages(_engine);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
 
     [Fact]
     public void SelectAll_SelectsEveryTypeOfThatGroup_AndNothingElse()
@@ -30,7 +15,7 @@ public sealed class EventPickerTests : BunitContext, IAsyncLifetime
         var picker = Render<EventPicker>(p => p
             .Add(x => x.Value, selected)
             .Add(x => x.ValueChanged, v => selected = v));
-        var messages = _engine.Get<EventCatalog>().All.Where(t => t.Category == "Messages").Select(t => t.Type).ToHashSet();
+        var messages = Engine.Get<EventCatalog>().All.Where(t => t.Category == "Messages").Select(t => t.Type).ToHashSet();
 
         picker.Find("button[aria-label='Select all Messages events']").Click();
 

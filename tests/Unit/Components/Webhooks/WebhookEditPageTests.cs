@@ -7,23 +7,8 @@ using WebhookConsole.Web.Components.Pages.Webhooks;
 
 namespace WebhookConsole.Tests.Unit.Components.Webhooks;
 
-public sealed class WebhookEditPageTests : BunitContext, IAsyncLifetime
+public sealed class WebhookEditPageTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        Services.AddWebhookPages(_engine);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
 
     [Fact]
     public async Task Create_RefusesAnFtpUrl_AndKeepsWhatWasTyped()
@@ -41,7 +26,7 @@ public sealed class WebhookEditPageTests : BunitContext, IAsyncLifetime
         Assert.Equal("CRM leads", page.Find("input[name=Name]").GetAttribute("value"));
         Assert.Equal("true", page.Find("[data-event-type='lead.created'] [role=checkbox]").GetAttribute("aria-checked"));
         Assert.Empty(page.FindAll("[data-testid=webhook-secret]"));
-        Assert.Empty(await _engine.Get<SubscriptionService>().ListAsync());
+        Assert.Empty(await Engine.Get<SubscriptionService>().ListAsync());
     }
 
     [Fact]
@@ -56,10 +41,10 @@ public sealed class WebhookEditPageTests : BunitContext, IAsyncLifetime
 
         var secret = page.WaitForElement("[data-testid=webhook-secret]").TextContent.Trim();
         Assert.StartsWith("whsec_", secret);
-        var stored = Assert.Single(await _engine.Get<SubscriptionService>().ListAsync());
+        var stored = Assert.Single(await Engine.Get<SubscriptionService>().ListAsync());
         Assert.Equal("CRM leads", stored.Name);
         Assert.Equal(["lead.created"], stored.Events);
-        Assert.Equal(secret, Assert.Single(_engine.Get<SubscriptionService>().ActiveSecrets(stored)));
+        Assert.Equal(secret, Assert.Single(Engine.Get<SubscriptionService>().ActiveSecrets(stored)));
         Assert.EndsWith($"/settings/webhooks/{stored.Id}", Services.GetRequiredService<NavigationManager>().Uri);
         Assert.NotNull(page.Find("[data-testid=signing-secret]")); // the page became the edit page of the new webhook
 
@@ -72,7 +57,7 @@ public sealed class WebhookEditPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task Save_KeepsASavedHeaderValue_WhenItsBoxIsLeftBlank()
     {
-        var subscriptions = _engine.Get<SubscriptionService>();
+        var subscriptions = Engine.Get<SubscriptionService>();
         var (created, _) = await subscriptions.CreateAsync(new SubscriptionInput("FineGuide", "https://fg.example.com/hook", ["assistant.message"],
             Headers: [new HeaderInput("X-Webhook-Secret", "s3cret-value")]), "ana@example.com");
 

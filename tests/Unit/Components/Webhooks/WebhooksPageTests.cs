@@ -6,23 +6,8 @@ using WebhookConsole.Web.Components.Pages.Webhooks;
 
 namespace WebhookConsole.Tests.Unit.Components.Webhooks;
 
-public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
+public sealed class WebhooksPageTests : EngineComponentTest
 {
-    private TestEngine _engine = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        Services.AddWebhookPages(_engine);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("ana@example.com");
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
 
     [Fact]
     public void ShowsWhatToDo_WhenThereAreNoWebhooks()
@@ -36,7 +21,7 @@ public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task ListsAWebhook_WithItsNameAndHealthyStatus()
     {
-        await _engine.Get<SubscriptionService>().CreateAsync(
+        await Engine.Get<SubscriptionService>().CreateAsync(
             new SubscriptionInput("CRM leads", "https://crm.example.com/hooks", ["lead.created", "TICKET"]), "ana@example.com");
 
         var page = Render<WebhooksPage>();
@@ -55,11 +40,11 @@ public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task ShowsTheSuccessRateOfTheLast24Hours_WithoutTests()
     {
-        var (crm, _) = await _engine.Get<SubscriptionService>().CreateAsync(
+        var (crm, _) = await Engine.Get<SubscriptionService>().CreateAsync(
             new SubscriptionInput("CRM leads", "https://crm.example.com/hooks", ["lead.created"]), "ana@example.com");
-        await using (var db = _engine.Db())
+        await using (var db = Engine.Db())
         {
-            var now = _engine.Time.GetUtcNow();
+            var now = Engine.Time.GetUtcNow();
             var outcomes = new[] { (true, false, 3), (true, false, 2), (false, false, 1), (false, true, 1) }; // (succeeded, test, hours ago)
             foreach (var (succeeded, isTest, hoursAgo) in outcomes)
             {
