@@ -80,6 +80,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.HasIndex(x => new { x.EventType, x.At });
             e.HasIndex(x => x.DeliveryId);
         });
+        // Features added later keep their mapping beside their entities, as IEntityTypeConfiguration classes.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConsoleDbContext).Assembly);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
