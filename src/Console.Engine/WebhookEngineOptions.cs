@@ -18,6 +18,18 @@ public sealed class WebhookEngineOptions
     /// <summary>How many attempts may be in flight at once across all endpoints.</summary>
     public int MaxConcurrentAttempts { get; set; } = 32;
 
+    /// <summary>How many attempts may be in flight at once to one endpoint (a subscription may set its own).</summary>
+    public int MaxConcurrentPerEndpoint { get; set; } = 8;
+
+    /// <summary>Retry delays vary by up to this fraction either way (0.1 = ±10 %), so retries after an outage do not arrive together.</summary>
+    public double RetryJitter { get; set; } = 0.1;
+
+    /// <summary>A subscription whose deliveries have only failed for this long is disabled (<c>Webhooks:AutoDisableAfter</c>).</summary>
+    public TimeSpan AutoDisableAfter { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>On stop, attempts in flight get this long to finish; the rest go back to pending.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a rotated-out secret keeps signing alongside the new one.</summary>
     public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
 }

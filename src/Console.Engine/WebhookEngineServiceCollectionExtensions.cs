@@ -8,6 +8,7 @@ using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Events;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Engine.Persistence;
+using WebhookConsole.Engine.Scheduling;
 
 namespace WebhookConsole.Engine;
 
@@ -41,11 +42,18 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<SubscriptionHealth>();
+        services.AddSingleton<EndpointGate>();
         services.AddSingleton<DeliveryWorker>();
+        services.AddSingleton<Redelivery>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<TestDelivery>();
         services.TryAddSingleton<IDeliveryObserver, NullDeliveryObserver>();
-        services.AddHostedService<DeliveryDispatcher>();
+        // Quartz starts before the dispatcher (it asks Quartz for wake-ups) and stops after it.
+        services.AddSingleton<ConsoleScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConsoleScheduler>());
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the Polly pipeline times each attempt
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()));
         return services;

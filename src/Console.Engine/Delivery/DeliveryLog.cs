@@ -65,6 +65,17 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
         return deliveries.Select(d => new DeliveryWithAttempts(d, attempts[d.Id].OrderBy(a => a.Number).ToList())).ToList();
     }
 
+    /// <summary>One delivery with its attempts, or null.</summary>
+    public async Task<DeliveryWithAttempts?> GetDeliveryAsync(Guid deliveryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var delivery = await db.Deliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
+        if (delivery is null)
+            return null;
+        var attempts = await db.DeliveryAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number).ToListAsync(ct);
+        return new DeliveryWithAttempts(delivery, attempts);
+    }
+
     /// <summary>Per subscription, attempts and successes in the last 24 hours, in hourly buckets (oldest first).</summary>
     public async Task<IReadOnlyDictionary<Guid, HourlyRate[]>> SuccessRatesAsync(DateTimeOffset now, CancellationToken ct = default)
     {

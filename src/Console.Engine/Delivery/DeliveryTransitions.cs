@@ -20,26 +20,30 @@ public static class DeliveryTransitions
         delivery.CompletedAt = now;
     }
 
-    /// <summary>
-    /// Sending → retrying at the schedule's next delay, or → failed when the schedule is used up (a test is never retried).
-    /// <paramref name="notBefore"/> can only push the retry later (e.g. a receiver's Retry-After).
-    /// </summary>
-    public static void Fail(WebhookDelivery delivery, IReadOnlyList<int> schedule, DateTimeOffset now, DateTimeOffset? notBefore = null)
+    /// <summary>Sending → retrying at <paramref name="retryAt"/>, or → failed when there is none (schedule used up, a test, 410 Gone).</summary>
+    public static void Fail(WebhookDelivery delivery, DateTimeOffset? retryAt, DateTimeOffset now)
     {
         Require(delivery, DeliveryState.Sending);
-        var retryIndex = delivery.AttemptCount - 1;
-        if (delivery.IsTest || retryIndex >= schedule.Count)
+        if (delivery.IsTest || retryAt is null)
         {
             delivery.State = DeliveryState.Failed;
             delivery.CompletedAt = now;
             return;
         }
-        var next = now + TimeSpan.FromSeconds(schedule[retryIndex]);
         delivery.State = DeliveryState.Retrying;
-        delivery.NextAttemptAt = notBefore > next ? notBefore : next;
+        delivery.NextAttemptAt = retryAt;
     }
 
-    /// <summary>Pending or retrying → cancelled (its subscription was deleted or disabled).</summary>
+    /// <summary>Sending → pending, the attempt unmade: the console stopped before it finished (it is sent again, at least once).</summary>
+    public static void Release(WebhookDelivery delivery, DateTimeOffset now)
+    {
+        Require(delivery, DeliveryState.Sending);
+        delivery.State = DeliveryState.Pending;
+        delivery.AttemptCount = Math.Max(delivery.ScheduleStart, delivery.AttemptCount - 1);
+        delivery.NextAttemptAt = now;
+    }
+
+    /// <summary>Pending, retrying or sending → cancelled (its subscription was deleted or disabled).</summary>
     public static void Cancel(WebhookDelivery delivery, DateTimeOffset now)
     {
         Require(delivery, DeliveryState.Pending, DeliveryState.Retrying, DeliveryState.Sending);
@@ -48,14 +52,22 @@ public static class DeliveryTransitions
         delivery.CompletedAt = now;
     }
 
-    /// <summary>Failed, succeeded or cancelled → pending: a person asked to send it again (same webhook-id).</summary>
-    public static void Resend(WebhookDelivery delivery, DateTimeOffset now)
+    /// <summary>
+    /// Failed, succeeded, cancelled or retrying → pending now: a person asked to send it again (same webhook-id).
+    /// The retry schedule starts over from this attempt.
+    /// </summary>
+    public static void Resend(WebhookDelivery delivery, DateTimeOffset now, Guid? replayId = null)
     {
-        Require(delivery, DeliveryState.Failed, DeliveryState.Succeeded, DeliveryState.Cancelled);
+        Require(delivery, DeliveryState.Failed, DeliveryState.Succeeded, DeliveryState.Cancelled, DeliveryState.Retrying);
         delivery.State = DeliveryState.Pending;
         delivery.NextAttemptAt = now;
         delivery.CompletedAt = null;
+        delivery.ScheduleStart = delivery.AttemptCount;
+        delivery.ReplayId = replayId ?? delivery.ReplayId;
     }
+
+    /// <summary>Failed attempts in the current retry cycle (since the first send or the last resend).</summary>
+    public static int AttemptsInCycle(WebhookDelivery delivery) => delivery.AttemptCount - delivery.ScheduleStart;
 
     private static void Require(WebhookDelivery delivery, params DeliveryState[] from)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Subscriptions;
 
@@ -8,29 +9,49 @@ namespace WebhookConsole.Engine.Delivery;
 public sealed class DeliveryWorker(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     SubscriptionService subscriptions,
+    SubscriptionHealth health,
     WebhookSender sender,
     IDeliveryObserver observer,
+    IOptions<WebhookEngineOptions> options,
     TimeProvider time)
 {
-    /// <summary>Attempts a delivery in state Sending; returns the recorded attempt, or null when there was nothing to send.</summary>
+    /// <summary>Where the jitter's random sample comes from (in [0, 1)); tests may fix it.</summary>
+    public Func<double> JitterSample { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>
+    /// Attempts a delivery in state Sending; returns the recorded attempt, or null when there was nothing to send.
+    /// When <paramref name="ct"/> is cancelled mid-attempt (the console is stopping), the delivery goes back to pending unattempted.
+    /// </summary>
     public async Task<DeliveryAttempt?> AttemptAsync(Guid deliveryId, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Id == deliveryId, CancellationToken.None);
         if (delivery is not { State: DeliveryState.Sending })
             return null;
-        var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, ct);
+        var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, CancellationToken.None);
         if (subscription is null || (!subscription.Enabled && !delivery.IsTest))
         {
             DeliveryTransitions.Cancel(delivery, time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(CancellationToken.None);
             observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, Name(delivery.State), null));
             return null;
         }
 
-        var outcome = await sender.SendAsync(subscription.Url, delivery.MessageId, delivery.Body,
-            subscriptions.ActiveSecrets(subscription), subscriptions.Headers(subscription),
-            TimeSpan.FromSeconds(subscription.TimeoutSeconds), ct);
+        AttemptOutcome outcome;
+        try
+        {
+            outcome = await sender.SendAsync(subscription.Url, delivery.MessageId, delivery.Body,
+                subscriptions.ActiveSecrets(subscription), subscriptions.Headers(subscription),
+                TimeSpan.FromSeconds(subscription.TimeoutSeconds), ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            DeliveryTransitions.Release(delivery, time.GetUtcNow());
+            await db.SaveChangesAsync(CancellationToken.None);
+            observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, Name(delivery.State), delivery.NextAttemptAt));
+            return null;
+        }
+
         var now = time.GetUtcNow();
         var attempt = new DeliveryAttempt
         {
@@ -52,17 +73,12 @@ public sealed class DeliveryWorker(
         if (outcome.Succeeded)
             DeliveryTransitions.Succeed(delivery, now);
         else
-            DeliveryTransitions.Fail(delivery, subscription.RetrySchedule, now, NotBefore(delivery, subscription, outcome, now));
+            DeliveryTransitions.Fail(delivery, RetryAt(delivery, subscription, outcome, now), now);
 
-        if (!delivery.IsTest)
-        {
-            subscription.LastDeliveryAt = now;
-            if (delivery.State == DeliveryState.Succeeded)
-                subscription.FailingSince = null;
-            else if (delivery.State == DeliveryState.Failed)
-                subscription.FailingSince ??= now; // seed 002: after the last retry the webhook is "failing"
-        }
-        await db.SaveChangesAsync(ct);
+        var disabled = delivery.IsTest ? null : health.Record(db, subscription, delivery, outcome, now);
+        await db.SaveChangesAsync(CancellationToken.None);
+        if (disabled is not null)
+            await health.AnnounceAsync(disabled, CancellationToken.None);
 
         observer.AttemptRecorded(new(attempt.Id, delivery.Id, subscription.Id, delivery.EventType, attempt.Number,
             outcome.Succeeded ? "succeeded" : "failed", outcome.StatusCode, outcome.DurationMs, now, delivery.IsTest, outcome.Failure));
@@ -70,15 +86,11 @@ public sealed class DeliveryWorker(
         return attempt;
     }
 
-    // A receiver's Retry-After may push the next attempt later than the schedule, by at most twice the step.
-    private static DateTimeOffset? NotBefore(WebhookDelivery delivery, WebhookSubscription subscription, AttemptOutcome outcome, DateTimeOffset now)
-    {
-        var index = delivery.AttemptCount - 1;
-        if (outcome.RetryAfter is not { } retryAfter || index >= subscription.RetrySchedule.Count)
-            return null;
-        var cap = TimeSpan.FromSeconds(2 * subscription.RetrySchedule[index]);
-        return now + (retryAfter < cap ? retryAfter : cap);
-    }
+    // 410 Gone: the receiver says it will never want this again, so no retry.
+    private DateTimeOffset? RetryAt(WebhookDelivery delivery, WebhookSubscription subscription, AttemptOutcome outcome, DateTimeOffset now) =>
+        outcome.StatusCode == 410 ? null
+        : RetryPolicy.NextAttemptAt(subscription.RetrySchedule, DeliveryTransitions.AttemptsInCycle(delivery), now,
+            outcome.RetryAfter, options.Value.RetryJitter, JitterSample());
 
     /// <summary>A state's name as the API and the hub spell it.</summary>
     public static string Name(DeliveryState state) => state.ToString().ToLowerInvariant();

@@ -14,6 +14,10 @@ public sealed class WebhookDelivery
     public DeliveryState State { get; set; } = DeliveryState.Pending;
     public int AttemptCount { get; set; }
     public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>The attempt count when the current retry cycle began: 0, or where a resend restarted the schedule.</summary>
+    public int ScheduleStart { get; set; }
+    /// <summary>The replay that queued it again, if any, so the replay's progress can be counted.</summary>
+    public Guid? ReplayId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>A "Send test" delivery: attempted once, never retried, never changes the subscription's health.</summary>

@@ -69,6 +69,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.HasIndex(x => new { x.State, x.NextAttemptAt });
             e.HasIndex(x => new { x.SubscriptionId, x.CreatedAt });
             e.HasIndex(x => x.EventId);
+            e.HasIndex(x => x.ReplayId);
         });
         modelBuilder.Entity<DeliveryAttempt>(e =>
         {

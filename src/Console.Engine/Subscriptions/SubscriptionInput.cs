@@ -9,7 +9,9 @@ public sealed record SubscriptionInput(
     IReadOnlyList<HeaderInput>? Headers = null,
     string? AssistantId = null,
     int TimeoutSeconds = 10,
-    IReadOnlyList<int>? RetrySchedule = null);
+    IReadOnlyList<int>? RetrySchedule = null,
+    int? MaxConcurrency = null,
+    int? RateLimitPerSecond = null);
 
 /// <summary>A custom header; a null <see cref="Value"/> on update keeps the stored (masked) value.</summary>
 public sealed record HeaderInput(string Key, string? Value);

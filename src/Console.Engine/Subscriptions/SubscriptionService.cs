@@ -86,9 +86,7 @@ public sealed partial class SubscriptionService(
             return false;
         if (subscription.Enabled == enabled)
             return true;
-        subscription.Enabled = enabled;
-        if (enabled)
-            subscription.FailingSince = null;
+        SetEnabled(subscription, enabled);
         subscription.UpdatedAt = time.GetUtcNow();
         audit.Add(db, actor, enabled ? "webhook.enabled" : "webhook.disabled", "webhook", id.ToString(), subscription.Name);
         await db.SaveChangesAsync(ct);
@@ -194,19 +192,34 @@ public sealed partial class SubscriptionService(
             headers.Add(new StoredHeader(key, protector.Protect(value)));
         }
         var assistant = string.IsNullOrWhiteSpace(input.AssistantId) ? null : input.AssistantId.Trim();
+        if (input.MaxConcurrency is < 1 or > 100)
+            errors["maxConcurrency"] = ["At most 1 to 100 attempts at once to this endpoint (leave it empty for the console's default)."];
+        if (input.RateLimitPerSecond is < 1 or > 1000)
+            errors["rateLimitPerSecond"] = ["The rate limit must be 1 to 1,000 requests per second (leave it empty for none)."];
         if (errors.Count > 0)
             throw new SubscriptionValidationException(errors);
 
         subscription.Name = name;
         subscription.Url = url;
         subscription.Events = events;
-        subscription.Enabled = input.Enabled;
         subscription.Headers = headers;
         subscription.AssistantId = assistant;
         subscription.TimeoutSeconds = input.TimeoutSeconds;
         subscription.RetrySchedule = schedule;
-        if (!input.Enabled)
-            subscription.FailingSince = null;
+        subscription.MaxConcurrency = input.MaxConcurrency;
+        subscription.RateLimitPerSecond = input.RateLimitPerSecond;
+        SetEnabled(subscription, input.Enabled);
+    }
+
+    // Switching on starts its health afresh: not failing, and the auto-disable clock not running.
+    private static void SetEnabled(WebhookSubscription subscription, bool enabled)
+    {
+        if (enabled == subscription.Enabled)
+            return;
+        subscription.Enabled = enabled;
+        subscription.FailingSince = null;
+        subscription.FailureStreakSince = null;
+        subscription.DisabledReason = null;
     }
 
     // What the audit shows of a subscription: header names but never their values, never the secret.
@@ -220,6 +233,8 @@ public sealed partial class SubscriptionService(
         ["assistantId"] = s.AssistantId,
         ["timeoutSeconds"] = s.TimeoutSeconds,
         ["retrySchedule"] = string.Join(", ", s.RetrySchedule),
+        ["maxConcurrency"] = s.MaxConcurrency,
+        ["rateLimitPerSecond"] = s.RateLimitPerSecond,
     };
 
     // Header values are secrets: compared here in plaintext, reported to the audit only as "(changed)".

@@ -23,6 +23,14 @@ public sealed class WebhookSubscription
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
     /// <summary>Set when a delivery failed for good; cleared by the next success.</summary>
     public DateTimeOffset? FailingSince { get; set; }
+    /// <summary>The first failed attempt since the last success: how long the endpoint has only failed (auto-disable).</summary>
+    public DateTimeOffset? FailureStreakSince { get; set; }
+    /// <summary>Why the console disabled it by itself (410 Gone, or failing too long); null when a person did, or when enabled.</summary>
+    public string? DisabledReason { get; set; }
+    /// <summary>At most this many attempts to this endpoint at once; null for the console's default.</summary>
+    public int? MaxConcurrency { get; set; }
+    /// <summary>At most this many requests per second to this endpoint; null for no limit.</summary>
+    public int? RateLimitPerSecond { get; set; }
     public DateTimeOffset? LastDeliveryAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

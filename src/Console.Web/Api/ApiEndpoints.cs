@@ -11,5 +11,6 @@ public static class ApiEndpoints
         api.MapEventTypes();
         api.MapEvents();
         api.MapWebhooks();
+        api.MapDeliveries();
     }
 }

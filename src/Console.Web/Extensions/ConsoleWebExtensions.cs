@@ -37,7 +37,15 @@ public static partial class ConsoleWebExtensions
             o.BootstrapApiKey = config["Console:ApiKeys:Bootstrap"];
             o.AllowHttp = config.GetValue("Webhooks:AllowHttp", false);
             o.AllowPrivateNetworks = config.GetValue("Webhooks:AllowPrivateNetworks", false);
+            o.MaxConcurrentAttempts = config.GetValue("Webhooks:MaxConcurrentAttempts", o.MaxConcurrentAttempts);
+            o.MaxConcurrentPerEndpoint = config.GetValue("Webhooks:MaxConcurrentPerEndpoint", o.MaxConcurrentPerEndpoint);
+            o.RetryJitter = config.GetValue("Webhooks:RetryJitter", o.RetryJitter);
+            o.AutoDisableAfter = config.GetValue("Webhooks:AutoDisableAfter", o.AutoDisableAfter);
+            o.ShutdownGrace = config.GetValue("Webhooks:ShutdownGrace", o.ShutdownGrace);
         });
+        // The host waits for the dispatcher's grace period (in-flight attempts finish or go back to pending) and a little more.
+        var grace = config.GetValue("Webhooks:ShutdownGrace", TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         builder.Services.AddSingleton<DeliveryFeed>();
         builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());

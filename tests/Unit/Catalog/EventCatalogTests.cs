@@ -23,9 +23,9 @@ public sealed class EventCatalogTests
     };
 
     [Fact]
-    public void Catalog_HoldsExactlyTheTwentySeedEventTypes()
+    public void Catalog_HoldsExactlyTheTwentySeedEventTypes_AndTheConsolesOwn()
     {
-        var expected = SeedNames.Select(row => (string)row[1]).Order(StringComparer.Ordinal);
+        var expected = SeedNames.Select(row => (string)row[1]).Append("webhook.disabled").Order(StringComparer.Ordinal);
         Assert.Equal(expected, Catalog.All.Select(t => t.Type).Order(StringComparer.Ordinal));
     }
 
@@ -62,7 +62,7 @@ public sealed class EventCatalogTests
         Assert.All(Catalog.All, t =>
         {
             Assert.False(string.IsNullOrWhiteSpace(t.Description), t.Type);
-            Assert.Matches(@"^00[0-4] \w+", t.Source);
+            Assert.Matches(@"^(00[0-4] \w+|Webhook Console$)", t.Source);
             Assert.False(string.IsNullOrWhiteSpace(t.Category), t.Type);
             Assert.Equal("object", t.Schema["type"]?.GetValue<string>());
         });

@@ -193,6 +193,44 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.ToTable("DeliveryAttempts");
                 });
 
+            modelBuilder.Entity("WebhookConsole.Engine.Delivery.ReplayRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("States")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubscriptionId", "CreatedAt");
+
+                    b.ToTable("ReplayRun");
+                });
+
             modelBuilder.Entity("WebhookConsole.Engine.Delivery.WebhookDelivery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -230,6 +268,12 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ReplayId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScheduleStart")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -241,6 +285,8 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("EventId");
+
+                    b.HasIndex("ReplayId");
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -291,6 +337,9 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DisabledReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
@@ -301,11 +350,17 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<long?>("FailingSince")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FailureStreakSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Headers")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastDeliveryAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrency")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
@@ -322,6 +377,9 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RateLimitPerSecond")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RetrySchedule")
                         .IsRequired()
