@@ -14,59 +14,23 @@ using WebhookConsole.Tests.Unit.Fakes;
 namespace WebhookConsole.Tests.Unit.Delivery;
 
 /// <summary>The delivery path against real receivers on 127.0.0.1 and a real SQLite file.</summary>
-public sealed class DeliveryTests : IAsyncLifetime
+public sealed class DeliveryTests : DeliveryTestBase
 {
-    private TestEngine _engine = default!;
-    private TestReceiver _receiver = default!;
-
-    public async Task InitializeAsync()
-    {
-        _engine = await TestEngine.StartAsync();
-        _engine.Get<DeliveryWorker>().JitterSample = () => 0.5; // the middle of the jitter range: exactly the schedule
-        _receiver = await TestReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _engine.DisposeAsync();
-    }
-
     private async Task<(WebhookSubscription Subscription, string Secret)> SubscribeAsync(string url, params string[] events) =>
-        await _engine.Get<SubscriptionService>().CreateAsync(
+        await Engine.Get<SubscriptionService>().CreateAsync(
             new SubscriptionInput("receiver", url, events, Headers: [new HeaderInput("X-Webhook-Secret", "header-secret-value")],
                 TimeoutSeconds: 2, RetrySchedule: [10, 60]), "test");
-
-    private async Task<WebhookDelivery> OnlyDeliveryAsync()
-    {
-        await using var db = _engine.Db();
-        return await db.Deliveries.SingleAsync();
-    }
-
-    /// <summary>What the dispatcher does for a due delivery: claim it, then attempt it.</summary>
-    private async Task<DeliveryAttempt> AttemptDueAsync()
-    {
-        Guid id;
-        await using (var db = _engine.Db())
-        {
-            var delivery = await db.Deliveries.SingleAsync(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying);
-            DeliveryTransitions.Start(delivery);
-            await db.SaveChangesAsync();
-            id = delivery.Id;
-        }
-        return (await _engine.Get<DeliveryWorker>().AttemptAsync(id, CancellationToken.None))!;
-    }
 
     [Fact]
     public async Task Publish_FansOut_ToEnabledSubscriptionsThatChoseTheTypeOrItsAlias()
     {
-        var subscriptions = _engine.Get<SubscriptionService>();
-        await SubscribeAsync(_receiver.Url, "CREATE_LEAD");                       // alias → lead.created
-        await SubscribeAsync(_receiver.Url, "ticket.created");                    // another type
-        var (off, _) = await SubscribeAsync(_receiver.Url, "lead.created");
+        var subscriptions = Engine.Get<SubscriptionService>();
+        await SubscribeAsync(Receiver.Url, "CREATE_LEAD");                       // alias → lead.created
+        await SubscribeAsync(Receiver.Url, "ticket.created");                    // another type
+        var (off, _) = await SubscribeAsync(Receiver.Url, "lead.created");
         await subscriptions.SetEnabledAsync(off.Id, false, "test");
 
-        var result = await _engine.Get<EventPublisher>().PublishAsync("lead.created", new JsonObject { ["name"] = "Ana" });
+        var result = await Engine.Get<EventPublisher>().PublishAsync("lead.created", new JsonObject { ["name"] = "Ana" });
 
         Assert.Equal(1, result.Deliveries);
         var delivery = await OnlyDeliveryAsync();
@@ -77,8 +41,8 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Publish_SameIdTwice_CreatesNoSecondDelivery()
     {
-        await SubscribeAsync(_receiver.Url, "message.incoming");
-        var publisher = _engine.Get<EventPublisher>();
+        await SubscribeAsync(Receiver.Url, "message.incoming");
+        var publisher = Engine.Get<EventPublisher>();
 
         var first = await publisher.PublishAsync("message.incoming", new JsonObject { ["text"] = "hi" }, id: "evt-42");
         var second = await publisher.PublishAsync("message.incoming", new JsonObject { ["text"] = "hi" }, id: "evt-42");
@@ -86,21 +50,21 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.False(first.Duplicate);
         Assert.True(second.Duplicate);
         Assert.Equal(1, second.Deliveries);
-        await using var db = _engine.Db();
+        await using var db = Engine.Db();
         Assert.Equal(1, await db.Deliveries.CountAsync());
     }
 
     [Fact]
     public async Task Publish_HonoursTheAssistantScope()
     {
-        var subscriptions = _engine.Get<SubscriptionService>();
-        await subscriptions.CreateAsync(new SubscriptionInput("bot A", _receiver.Url, ["MESSAGE"], AssistantId: "bot-a"), "test");
-        await subscriptions.CreateAsync(new SubscriptionInput("bot B", _receiver.Url, ["MESSAGE"], AssistantId: "bot-b"), "test");
+        var subscriptions = Engine.Get<SubscriptionService>();
+        await subscriptions.CreateAsync(new SubscriptionInput("bot A", Receiver.Url, ["MESSAGE"], AssistantId: "bot-a"), "test");
+        await subscriptions.CreateAsync(new SubscriptionInput("bot B", Receiver.Url, ["MESSAGE"], AssistantId: "bot-b"), "test");
 
-        var result = await _engine.Get<EventPublisher>().PublishAsync("MESSAGE", new JsonObject { ["botId"] = "bot-a", ["message"] = "hi" });
+        var result = await Engine.Get<EventPublisher>().PublishAsync("MESSAGE", new JsonObject { ["botId"] = "bot-a", ["message"] = "hi" });
 
         Assert.Equal(1, result.Deliveries);
-        await using var db = _engine.Db();
+        await using var db = Engine.Db();
         var delivery = await db.Deliveries.SingleAsync();
         Assert.Equal("bot A", (await db.Subscriptions.SingleAsync(s => s.Id == delivery.SubscriptionId)).Name);
     }
@@ -109,7 +73,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task Publish_RefusesUnknownTypesAndNonObjectData_WithFieldErrors()
     {
         var error = await Assert.ThrowsAsync<EventValidationException>(() =>
-            _engine.Get<EventPublisher>().PublishAsync("message.exploded", JsonValue.Create(3)));
+            Engine.Get<EventPublisher>().PublishAsync("message.exploded", JsonValue.Create(3)));
 
         Assert.Contains("message.exploded", error.Errors["type"][0]);
         Assert.Contains("object", error.Errors["data"][0]);
@@ -118,13 +82,13 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Attempt_SendsTheEnvelope_SignedBothWays_WithCustomHeaders()
     {
-        var (_, secret) = await SubscribeAsync(_receiver.Url, "message.incoming");
-        await _engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "Hello" });
+        var (_, secret) = await SubscribeAsync(Receiver.Url, "message.incoming");
+        await Engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "Hello" });
 
         var attempt = await AttemptDueAsync();
 
         Assert.True(attempt.Succeeded, attempt.Failure);
-        var request = Assert.Single(_receiver.Requests);
+        var request = Assert.Single(Receiver.Requests);
         var body = JsonNode.Parse(request.Body)!;
         Assert.Equal("message.incoming", body["event"]!.GetValue<string>());
         Assert.Equal("Hello", body["data"]!["text"]!.GetValue<string>());
@@ -134,16 +98,16 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal("header-secret-value", request.Headers["X-Webhook-Secret"]);
         Assert.True(WebhookSigner.VerifyHex(secret, request.Body, request.Headers["X-Webhook-Signature"]));
         Assert.True(WebhookSigner.VerifyStandard(secret, request.Headers["webhook-id"], request.Headers["webhook-timestamp"],
-            request.Headers["webhook-signature"], request.Body, _engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+            request.Headers["webhook-signature"], request.Body, Engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
         Assert.Equal(DeliveryState.Succeeded, (await OnlyDeliveryAsync()).State);
     }
 
     [Fact]
     public async Task Attempt_RecordsTheExchange_WithSecretsMasked()
     {
-        _receiver.Respond = (_, c) => { c.Response.Headers["X-Receiver"] = "yes"; return c.Response.WriteAsJsonAsync(new { received = true }); };
-        var (_, secret) = await SubscribeAsync(_receiver.Url, "message.incoming");
-        await _engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "x" });
+        Receiver.Respond = (_, c) => { c.Response.Headers["X-Receiver"] = "yes"; return c.Response.WriteAsJsonAsync(new { received = true }); };
+        var (_, secret) = await SubscribeAsync(Receiver.Url, "message.incoming");
+        await Engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "x" });
 
         var attempt = await AttemptDueAsync();
 
@@ -162,52 +126,52 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task FailedAttempt_IsRetriedOnSchedule_WithTheSameWebhookId_ThenFailsForGood()
     {
-        _receiver.Respond = (_, c) => { c.Response.StatusCode = 500; return Task.CompletedTask; };
-        var (subscription, _) = await SubscribeAsync(_receiver.Url, "message.incoming");
-        await _engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "x" });
+        Receiver.Respond = (_, c) => { c.Response.StatusCode = 500; return Task.CompletedTask; };
+        var (subscription, _) = await SubscribeAsync(Receiver.Url, "message.incoming");
+        await Engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "x" });
 
         var first = await AttemptDueAsync();
         var afterFirst = await OnlyDeliveryAsync();
         Assert.Equal("HTTP 500 Internal Server Error", first.Failure);
         Assert.Equal(DeliveryState.Retrying, afterFirst.State);
-        Assert.Equal(_engine.Time.GetUtcNow() + TimeSpan.FromSeconds(10), afterFirst.NextAttemptAt);
+        Assert.Equal(Engine.Time.GetUtcNow() + TimeSpan.FromSeconds(10), afterFirst.NextAttemptAt);
 
-        _engine.Time.Advance(TimeSpan.FromSeconds(10));
+        Engine.Time.Advance(TimeSpan.FromSeconds(10));
         await AttemptDueAsync();
-        Assert.Equal(_engine.Time.GetUtcNow() + TimeSpan.FromSeconds(60), (await OnlyDeliveryAsync()).NextAttemptAt);
-        _engine.Time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(Engine.Time.GetUtcNow() + TimeSpan.FromSeconds(60), (await OnlyDeliveryAsync()).NextAttemptAt);
+        Engine.Time.Advance(TimeSpan.FromSeconds(60));
         await AttemptDueAsync();
 
         var final = await OnlyDeliveryAsync();
         Assert.Equal(DeliveryState.Failed, final.State);
         Assert.Equal(3, final.AttemptCount);
-        Assert.Single(_receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
-        var failing = await _engine.Get<SubscriptionService>().GetAsync(subscription.Id);
+        Assert.Single(Receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        var failing = await Engine.Get<SubscriptionService>().GetAsync(subscription.Id);
         Assert.Equal(SubscriptionStatus.Failing, failing!.Status);
     }
 
     [Fact]
     public async Task Success_AfterFailing_MakesTheSubscriptionHealthyAgain()
     {
-        _receiver.Respond = (_, c) => { c.Response.StatusCode = 503; return Task.CompletedTask; };
-        var (subscription, _) = await _engine.Get<SubscriptionService>().CreateAsync(
-            new SubscriptionInput("r", _receiver.Url, ["message.incoming"], RetrySchedule: []), "test");
-        var publisher = _engine.Get<EventPublisher>();
+        Receiver.Respond = (_, c) => { c.Response.StatusCode = 503; return Task.CompletedTask; };
+        var (subscription, _) = await Engine.Get<SubscriptionService>().CreateAsync(
+            new SubscriptionInput("r", Receiver.Url, ["message.incoming"], RetrySchedule: []), "test");
+        var publisher = Engine.Get<EventPublisher>();
         await publisher.PublishAsync("message.incoming", new JsonObject(), id: "a");
         await AttemptDueAsync();
-        Assert.Equal(SubscriptionStatus.Failing, (await _engine.Get<SubscriptionService>().GetAsync(subscription.Id))!.Status);
+        Assert.Equal(SubscriptionStatus.Failing, (await Engine.Get<SubscriptionService>().GetAsync(subscription.Id))!.Status);
 
-        _receiver.Respond = (_, c) => c.Response.WriteAsync("ok");
+        Receiver.Respond = (_, c) => c.Response.WriteAsync("ok");
         await publisher.PublishAsync("message.incoming", new JsonObject(), id: "b");
         await AttemptDueAsync();
 
-        Assert.Equal(SubscriptionStatus.Healthy, (await _engine.Get<SubscriptionService>().GetAsync(subscription.Id))!.Status);
+        Assert.Equal(SubscriptionStatus.Healthy, (await Engine.Get<SubscriptionService>().GetAsync(subscription.Id))!.Status);
     }
 
     [Fact]
     public async Task Attempt_DescribesFailures_InWords()
     {
-        var sender = _engine.Get<WebhookSender>();
+        var sender = Engine.Get<WebhookSender>();
         string[] secrets = [WebhookSecret.Generate()];
         async Task<string?> FailureOf(string url, TimeSpan timeout) =>
             (await sender.SendAsync(url, "msg_1", "{}", secrets, [], timeout, CancellationToken.None)).Failure;
@@ -220,12 +184,12 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal($"connection refused by 127.0.0.1:{closedPort}", await FailureOf($"http://127.0.0.1:{closedPort}/", TimeSpan.FromSeconds(5)));
 
         // timeout: the receiver answers after the attempt's timeout
-        _receiver.Respond = async (_, c) => { await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted); };
-        Assert.Equal("timeout: no complete answer within 1 s", await FailureOf(_receiver.Url, TimeSpan.FromSeconds(1)));
+        Receiver.Respond = async (_, c) => { await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted); };
+        Assert.Equal("timeout: no complete answer within 1 s", await FailureOf(Receiver.Url, TimeSpan.FromSeconds(1)));
 
         // redirects are not followed
-        _receiver.Respond = (_, c) => { c.Response.Redirect("https://elsewhere.example/"); return Task.CompletedTask; };
-        Assert.Contains("redirects are not followed (Location: https://elsewhere.example/)", await FailureOf(_receiver.Url, TimeSpan.FromSeconds(5)));
+        Receiver.Respond = (_, c) => { c.Response.Redirect("https://elsewhere.example/"); return Task.CompletedTask; };
+        Assert.Contains("redirects are not followed (Location: https://elsewhere.example/)", await FailureOf(Receiver.Url, TimeSpan.FromSeconds(5)));
 
         // DNS failure
         Assert.Equal("DNS failure: no-such-host.invalid could not be resolved",
@@ -235,43 +199,43 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Rotation_SignsWithBothSecrets_DuringTheGracePeriodOnly()
     {
-        var subscriptions = _engine.Get<SubscriptionService>();
-        var (subscription, oldSecret) = await SubscribeAsync(_receiver.Url, "message.incoming");
+        var subscriptions = Engine.Get<SubscriptionService>();
+        var (subscription, oldSecret) = await SubscribeAsync(Receiver.Url, "message.incoming");
         var newSecret = await subscriptions.RotateSecretAsync(subscription.Id, "test");
-        var publisher = _engine.Get<EventPublisher>();
+        var publisher = Engine.Get<EventPublisher>();
 
         await publisher.PublishAsync("message.incoming", new JsonObject(), id: "during");
         await AttemptDueAsync();
-        var during = _receiver.Requests.Last();
+        var during = Receiver.Requests.Last();
         var signatures = during.Headers["webhook-signature"].Split(' ');
         Assert.Equal(2, signatures.Length);
         foreach (var secret in new[] { oldSecret, newSecret! })
             Assert.True(WebhookSigner.VerifyStandard(secret, during.Headers["webhook-id"], during.Headers["webhook-timestamp"],
-                during.Headers["webhook-signature"], during.Body, _engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+                during.Headers["webhook-signature"], during.Body, Engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
         Assert.True(WebhookSigner.VerifyHex(newSecret!, during.Body, during.Headers["X-Webhook-Signature"]));
 
-        _engine.Time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        Engine.Time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
         await publisher.PublishAsync("message.incoming", new JsonObject(), id: "after");
         await AttemptDueAsync();
-        var after = _receiver.Requests.Last();
+        var after = Receiver.Requests.Last();
         Assert.Single(after.Headers["webhook-signature"].Split(' '));
         Assert.False(WebhookSigner.VerifyStandard(oldSecret, after.Headers["webhook-id"], after.Headers["webhook-timestamp"],
-            after.Headers["webhook-signature"], after.Body, _engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+            after.Headers["webhook-signature"], after.Body, Engine.Time.GetUtcNow(), TimeSpan.FromMinutes(5)));
     }
 
     [Fact]
     public async Task SendTest_DeliversTheCatalogExampleNow_MarkedAsATest()
     {
-        var (subscription, _) = await SubscribeAsync(_receiver.Url, "lead.created", "ticket.created");
+        var (subscription, _) = await SubscribeAsync(Receiver.Url, "lead.created", "ticket.created");
 
-        var result = await _engine.Get<TestDelivery>().SendAsync(subscription.Id, eventType: null);
+        var result = await Engine.Get<TestDelivery>().SendAsync(subscription.Id, eventType: null);
 
         Assert.True(result!.Attempt!.Succeeded);
         Assert.True(result.Attempt.IsTest);
         Assert.Equal("lead.created", result.EventType);
-        var body = JsonNode.Parse(Assert.Single(_receiver.Requests).Body)!;
+        var body = JsonNode.Parse(Assert.Single(Receiver.Requests).Body)!;
         Assert.Equal("Jane Smith", body["data"]!["name"]!.GetValue<string>());
-        var page = await _engine.Get<DeliveryLog>().QueryAttemptsAsync(new AttemptFilter(subscription.Id), 0, 10);
+        var page = await Engine.Get<DeliveryLog>().QueryAttemptsAsync(new AttemptFilter(subscription.Id), 0, 10);
         Assert.True(Assert.Single(page.Items).IsTest);
     }
 
@@ -286,7 +250,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         // This machine's own name resolves to one of its addresses: accepted when saved (a name, not an address),
         // it must still be refused when the connection is made (DNS can change after a webhook is saved).
         var host = System.Net.Dns.GetHostName();
-        var port = new Uri(_receiver.Url).Port;
+        var port = new Uri(Receiver.Url).Port;
         var url = $"http://{host}:{port}/hook";
         Assert.Null(strict.Get<DestinationPolicy>().CheckUrl(url));
         var (subscription, _) = await strict.Get<SubscriptionService>().CreateAsync(new SubscriptionInput("internal", url, ["message.incoming"]), "test");
@@ -296,6 +260,6 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.False(result!.Attempt!.Succeeded);
         Assert.StartsWith($"refused: {host} resolves to", result.Attempt.Failure);
         Assert.Contains("Webhooks:AllowPrivateNetworks", result.Attempt.Failure);
-        Assert.Empty(_receiver.Requests);
+        Assert.Empty(Receiver.Requests);
     }
 }

@@ -19,7 +19,7 @@ public sealed class TestEngine : IAsyncDisposable
     public ManualTimeProvider Time { get; } = new();
     public ServiceProvider Services { get; }
 
-    private TestEngine(string directory, Action<IServiceCollection>? configure)
+    private TestEngine(string directory, Action<IServiceCollection>? configure, Action<WebhookEngineOptions>? options)
     {
         _directory = directory;
         DatabasePath = Path.Combine(directory, "console.db");
@@ -31,6 +31,7 @@ public sealed class TestEngine : IAsyncDisposable
             o.ConnectionString = $"Data Source={DatabasePath};Pooling=False";
             o.AllowHttp = true;
             o.AllowPrivateNetworks = true; // tests deliver to receivers on 127.0.0.1
+            options?.Invoke(o);
         });
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
@@ -39,13 +40,14 @@ public sealed class TestEngine : IAsyncDisposable
     }
 
     /// <summary>Starts an engine on a new database, or on a copy of <paramref name="copyOf"/>.</summary>
-    public static async Task<TestEngine> StartAsync(string? copyOf = null, Action<IServiceCollection>? configure = null)
+    public static async Task<TestEngine> StartAsync(string? copyOf = null, Action<IServiceCollection>? configure = null,
+        Action<WebhookEngineOptions>? options = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wc-unit-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         if (copyOf is not null)
             File.Copy(copyOf, Path.Combine(directory, "console.db"));
-        var engine = new TestEngine(directory, configure);
+        var engine = new TestEngine(directory, configure, options);
         await engine.Get<EngineInitializer>().InitializeAsync();
         return engine;
     }

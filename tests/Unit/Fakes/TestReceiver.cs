@@ -21,6 +21,7 @@ public sealed class TestReceiver : IAsyncDisposable
     }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
+    private readonly SemaphoreSlim _arrivals = new(0);
 
     /// <summary>How to answer: gets the request's number (1-based) and the context. Default: 200 {"ok":true}.</summary>
     public Func<int, HttpContext, Task> Respond { get; set; } = (_, c) => c.Response.WriteAsJsonAsync(new { ok = true });
@@ -40,6 +41,7 @@ public sealed class TestReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body);
             Requests.Enqueue(new Received(context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.ToArray()));
+            _arrivals.Release();
             await Respond(Interlocked.Increment(ref count), context);
         });
     }
@@ -51,6 +53,21 @@ public sealed class TestReceiver : IAsyncDisposable
         var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Url = address.TrimEnd('/') + "/hook";
         return receiver;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> requests have arrived in all; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (Requests.Count < count)
+                await _arrivals.WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Requests.Count} of {count} requests arrived within {timeout.TotalSeconds} s.");
+        }
     }
 
     public async ValueTask DisposeAsync()

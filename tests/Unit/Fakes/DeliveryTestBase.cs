@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using WebhookConsole.Engine.Delivery;
+
+namespace WebhookConsole.Tests.Unit.Fakes;
+
+/// <summary>A real engine (SQLite file, manual clock) and a real receiver on 127.0.0.1, with the dispatcher's steps done by hand.</summary>
+public abstract class DeliveryTestBase : IAsyncLifetime
+{
+    protected TestEngine Engine { get; private set; } = default!;
+    protected TestReceiver Receiver { get; private set; } = default!;
+
+    public virtual async Task InitializeAsync()
+    {
+        Engine = await TestEngine.StartAsync();
+        Engine.Get<DeliveryWorker>().JitterSample = () => 0.5; // the middle of the jitter range: exactly the schedule
+        Receiver = await TestReceiver.StartAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await Receiver.DisposeAsync();
+        await Engine.DisposeAsync();
+    }
+
+    protected async Task<WebhookDelivery> OnlyDeliveryAsync()
+    {
+        await using var db = Engine.Db();
+        return await db.Deliveries.SingleAsync(d => !d.IsTest);
+    }
+
+    /// <summary>What the dispatcher does for a due delivery: claim it, then attempt it.</summary>
+    protected async Task<DeliveryAttempt> AttemptDueAsync()
+    {
+        Guid id;
+        await using (var db = Engine.Db())
+        {
+            var now = Engine.Time.GetUtcNow();
+            var delivery = await db.Deliveries.OrderBy(d => d.NextAttemptAt)
+                .FirstAsync(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now);
+            DeliveryTransitions.Start(delivery);
+            await db.SaveChangesAsync();
+            id = delivery.Id;
+        }
+        return (await Engine.Get<DeliveryWorker>().AttemptAsync(id, CancellationToken.None))!;
+    }
+}
