@@ -57,6 +57,31 @@ public sealed partial class ConsoleApp : IAsyncDisposable
         BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Kills the process at once (SIGKILL, like <c>kill -9</c>): no shutdown, no grace, whatever was in flight is cut.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Stops the process as a service manager would (SIGTERM) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+            await term.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
     /// <summary>An HTTP client for the console, with the bootstrap API key unless <paramref name="apiKey"/> says otherwise.</summary>
     public HttpClient Client(string? apiKey = BootstrapKey)
     {

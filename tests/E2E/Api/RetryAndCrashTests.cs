@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using WebhookConsole.Tests.E2E.Infrastructure;
+using WebhookConsole.Tests.Unit.Fakes;
+using Xunit.Abstractions;
+
+namespace WebhookConsole.Tests.E2E.Api;
+
+/// <summary>The real console process: retries on a schedule woken by Quartz, and nothing lost to <c>kill -9</c>.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class RetryAndCrashTests(ITestOutputHelper output)
+{
+    private static async Task<string> CreateWebhookAsync(HttpClient client, string url, string eventType, int[] retrySchedule)
+    {
+        var response = await client.PostAsJsonAsync("api/v1/webhooks", new
+        {
+            name = "receiver " + Guid.NewGuid().ToString("N")[..6], url, events = new[] { eventType }, retrySchedule, timeoutSeconds = 5,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task FailingTwiceThenOk_IsAttemptedOnTheCustomSchedule()
+    {
+        await using var app = new ConsoleApp();
+        await app.StartAsync();
+        await using var receiver = await TestReceiver.StartAsync();
+        var arrivals = new ConcurrentQueue<long>();
+        receiver.Respond = (n, c) =>
+        {
+            arrivals.Enqueue(Stopwatch.GetTimestamp());
+            c.Response.StatusCode = n <= 2 ? 500 : 200;
+            return Task.CompletedTask;
+        };
+        using var client = app.Client();
+        await CreateWebhookAsync(client, receiver.Url, "ticket.created", [1, 3]);
+
+        var published = await client.PostAsJsonAsync("api/v1/events", new { type = "ticket.created", data = new { ticket_id = "T-1" } });
+        Assert.Equal(HttpStatusCode.Accepted, published.StatusCode);
+        await receiver.WaitForRequestsAsync(3, TimeSpan.FromSeconds(30));
+
+        var times = arrivals.ToArray();
+        var first = Stopwatch.GetElapsedTime(times[0], times[1]).TotalSeconds;
+        var second = Stopwatch.GetElapsedTime(times[1], times[2]).TotalSeconds;
+        output.WriteLine($"retry gaps: {first:0.000} s (schedule 1 s ±10 %), {second:0.000} s (schedule 3 s ±10 %)");
+        // Never sooner than the schedule minus its jitter; later only by the time to wake, claim and send.
+        Assert.InRange(first, 0.9 - 0.02, 1.1 + 0.75);
+        Assert.InRange(second, 2.7 - 0.02, 3.3 + 0.75);
+        Assert.Single(receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task KilledMidBurst_EveryAcceptedEventIsReceivedAfterRestart_AndNothingStaysSending()
+    {
+        const int events = 3000;
+        await using var app = new ConsoleApp();
+        await app.StartAsync();
+        await using var receiver = await TestReceiver.StartAsync();
+        var received = new ConcurrentDictionary<int, int>();   // event number → times received
+        receiver.Respond = async (_, c) =>
+        {
+            await Task.Yield();
+            c.Response.StatusCode = 200;
+        };
+        using var client = app.Client();
+        var webhook = await CreateWebhookAsync(client, receiver.Url, "message.delivered", [1, 1, 1]);
+
+        // Publish from 8 callers; after a third are accepted and deliveries are flowing, kill -9 mid-burst.
+        var accepted = new ConcurrentBag<int>();
+        var next = 0;
+        var current = client;
+        var restarted = new TaskCompletionSource();
+        async Task PublishAsync()
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= events)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        using var response = await current.PostAsJsonAsync("api/v1/events", new { type = "message.delivered", data = new { n } });
+                        if (response.StatusCode == HttpStatusCode.Accepted)
+                            accepted.Add(n);   // only a 202 means accepted
+                        break;
+                    }
+                    catch (HttpRequestException) { await restarted.Task; }   // the console is down: try again once it is back
+                }
+            }
+        }
+        var publishers = Enumerable.Range(0, 8).Select(_ => Task.Run(PublishAsync)).ToList();
+        var publishing = Task.WhenAll(publishers);
+        while ((accepted.Count < events / 3 || receiver.Requests.Count < 100) && !publishing.IsCompleted)
+            await Task.WhenAny(publishing, Task.Delay(20));
+        var acceptedAtKill = accepted.Count;
+        var receivedAtKill = receiver.Requests.Count;
+        await app.KillAsync();
+        output.WriteLine($"kill -9 with {acceptedAtKill} events accepted and {receivedAtKill} requests received");
+
+        await app.StartAsync();
+        current = app.Client();
+        restarted.SetResult();   // the callers that were cut off carry on against the restarted console
+        await publishing;
+
+        var deadline = Stopwatch.StartNew();
+        HashSet<int> missing;
+        do
+        {
+            foreach (var r in receiver.Requests.Skip(received.Values.Sum()))
+                received.AddOrUpdate(JsonNode.Parse(r.Text)!["data"]!["n"]!.GetValue<int>(), 1, (_, c) => c + 1);
+            missing = accepted.Where(n => !received.ContainsKey(n)).ToHashSet();
+            if (missing.Count > 0)
+                await receiver.WaitForRequestsAsync(receiver.Requests.Count + 1, TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        } while (missing.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(90));
+
+        var uniqueIds = receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count();
+        var duplicates = receiver.Requests.Count - uniqueIds;
+        output.WriteLine($"{accepted.Count} accepted, {uniqueIds} unique webhook-ids received, {duplicates} duplicates (at least once, not exactly once); " +
+                         $"{uniqueIds - accepted.Count} stored but cut off before their 202, then published again by the caller");
+        Assert.Empty(missing);
+        Assert.True(uniqueIds >= accepted.Count);
+        // Every delivery ends succeeded: none left sending (or waiting) once the receiver has everything.
+        var unfinished = "";
+        do
+        {
+            unfinished = "";
+            foreach (var state in new[] { "sending", "pending", "retrying" })
+            {
+                var left = await current.GetFromJsonAsync<JsonElement[]>($"api/v1/webhooks/{webhook}/deliveries?status={state}&pageSize=10");
+                if (left!.Length > 0)
+                    unfinished += $"{left.Length} {state} ";
+            }
+            if (unfinished.Length > 0)
+                await receiver.WaitForRequestsAsync(receiver.Requests.Count + 1, TimeSpan.FromMilliseconds(500)).ContinueWith(_ => { });
+        } while (unfinished.Length > 0 && deadline.Elapsed < TimeSpan.FromSeconds(120));
+        Assert.True(unfinished.Length == 0, "still unfinished: " + unfinished);
+    }
+}
