@@ -25,6 +25,19 @@ public sealed class RetryAndCrashTests(ITestOutputHelper output)
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    // The receiver has the request a moment before the console has recorded the answer.
+    private static async Task<JsonElement> WaitForStateAsync(HttpClient client, string webhook, string state)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var found = await client.GetFromJsonAsync<JsonElement[]>($"api/v1/webhooks/{webhook}/deliveries?status={state}");
+            if (found!.Length > 0 || deadline.Elapsed > TimeSpan.FromSeconds(30))
+                return Assert.Single(found);
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task FailingTwiceThenOk_IsAttemptedOnTheCustomSchedule()
     {
@@ -141,5 +154,36 @@ public sealed class RetryAndCrashTests(ITestOutputHelper output)
                 await receiver.WaitForRequestsAsync(receiver.Requests.Count + 1, TimeSpan.FromMilliseconds(500)).ContinueWith(_ => { });
         } while (unfinished.Length > 0 && deadline.Elapsed < TimeSpan.FromSeconds(120));
         Assert.True(unfinished.Length == 0, "still unfinished: " + unfinished);
+    }
+    [Fact]
+    public async Task Sigterm_GivesAttemptsInFlightTheGracePeriod_ThenPutsThemBackToPending_ForTheNextStart()
+    {
+        await using var app = new ConsoleApp();
+        await app.StartAsync(new Dictionary<string, string> { ["Webhooks__ShutdownGrace"] = "00:00:01" });
+        await using var receiver = await TestReceiver.StartAsync();
+        var arrived = new TaskCompletionSource();
+        receiver.Respond = async (n, c) =>
+        {
+            if (n == 1) { arrived.TrySetResult(); await Task.Delay(Timeout.Infinite, c.RequestAborted); }   // hangs until the console gives up
+        };
+        using var client = app.Client();
+        var webhook = await CreateWebhookAsync(client, receiver.Url, "campaign.completed", [1]);
+        await client.PostAsJsonAsync("api/v1/events", new { type = "campaign.completed", data = new { campaign = "c-1" } });
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stopping = Stopwatch.StartNew();
+        await app.StopAsync(TimeSpan.FromSeconds(20));
+        output.WriteLine($"stopped in {stopping.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("Stopping: 1 attempts did not finish in time; they go back to pending", app.Output);
+
+        await app.StartAsync();
+        await receiver.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
+        using var again = app.Client();
+        var only = await WaitForStateAsync(again, webhook, "succeeded");
+        var attempts = only.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Single(attempts);                       // the cut-off attempt was not counted
+        Assert.Equal("succeeded", attempts[0].GetProperty("outcome").GetString());
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Single(receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
     }
 }
