@@ -9,7 +9,8 @@ public sealed record SubscriptionInput(
     IReadOnlyList<HeaderInput>? Headers = null,
     string? AssistantId = null,
     int TimeoutSeconds = 10,
-    IReadOnlyList<int>? RetrySchedule = null);
+    IReadOnlyList<int>? RetrySchedule = null,
+    Guid? MappingId = null);
 
 /// <summary>A custom header; a null <see cref="Value"/> on update keeps the stored (masked) value.</summary>
 public sealed record HeaderInput(string Key, string? Value);

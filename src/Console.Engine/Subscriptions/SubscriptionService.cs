@@ -43,6 +43,7 @@ public sealed partial class SubscriptionService(
         };
         Apply(subscription, input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await Mapping.MappingReferences.EnsureExistsAsync(db, input.MappingId, ct);
         db.Subscriptions.Add(subscription);
         audit.Add(db, actor, "webhook.created", "webhook", subscription.Id.ToString(), subscription.Name, Describe(subscription));
         await db.SaveChangesAsync(ct);
@@ -56,6 +57,7 @@ public sealed partial class SubscriptionService(
         var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (subscription is null)
             return null;
+        await Mapping.MappingReferences.EnsureExistsAsync(db, input.MappingId, ct);
         var before = Describe(subscription);
         var valuesBefore = HeaderValues(subscription);
         Apply(subscription, input);
@@ -205,6 +207,7 @@ public sealed partial class SubscriptionService(
         subscription.AssistantId = assistant;
         subscription.TimeoutSeconds = input.TimeoutSeconds;
         subscription.RetrySchedule = schedule;
+        subscription.MappingId = input.MappingId;
         if (!input.Enabled)
             subscription.FailingSince = null;
     }
@@ -220,6 +223,7 @@ public sealed partial class SubscriptionService(
         ["assistantId"] = s.AssistantId,
         ["timeoutSeconds"] = s.TimeoutSeconds,
         ["retrySchedule"] = string.Join(", ", s.RetrySchedule),
+        ["mappingId"] = s.MappingId,
     };
 
     // Header values are secrets: compared here in plaintext, reported to the audit only as "(changed)".
