@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using WebhookConsole.Engine.Persistence;
 
@@ -46,6 +47,20 @@ public sealed class InboundRequestLog(IDbContextFactory<ConsoleDbContext> dbFact
         observer.RequestChanged(new InboundRequestChanged(request.Id, request.InboundWebhookId, request.Status,
             InboundReceiver.Name(request.Outcome), InboundReceiver.Name(request.Processing), request.ReceivedAt));
         return true;
+    }
+
+    /// <summary>A logged request's payload for "Get Schema" (any request whose body reads as JSON or form data), or why there is none.</summary>
+    public async Task<(JsonNode? Payload, string? Problem)> PayloadAsync(Guid requestId, CancellationToken ct = default)
+    {
+        var request = await GetAsync(requestId, ct);
+        if (request is null)
+            return (null, $"There is no logged request {requestId}.");
+        if (request.Payload is not null)
+            return (JsonNode.Parse(request.Payload), null);
+        if (request.BodyTruncated)
+            return (null, "Only the start of this request's body was kept (it was over the size limit), so it has no schema.");
+        var read = PayloadReader.Read(request.ContentType, request.Body);
+        return read.Payload is not null ? (read.Payload, null) : (null, read.Error);
     }
 
     /// <summary>The body as text (UTF-8; bytes that are not UTF-8 show as �).</summary>

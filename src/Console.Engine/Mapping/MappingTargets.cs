@@ -35,19 +35,23 @@ public static partial class MappingTargets
     /// <summary>A target suggested for a picked field, from its last name (<c>mobile_number</c> → <c>contact.phone</c>).</summary>
     public static string Suggest(string sourcePath)
     {
-        var leaf = FieldPath.TryParse(sourcePath, out var segments, out _)
-            ? segments.LastOrDefault(s => !s.IsIndex).Key ?? "field"
-            : "field";
-        var known = leaf.ToLowerInvariant().Replace("-", "_") switch
+        var leaf = LeafName(sourcePath);
+        return leaf.ToLowerInvariant().Replace("-", "_") switch
         {
             "name" or "full_name" or "fullname" or "contact_name" or "customer_name" => ContactName,
             "phone" or "mobile" or "mobile_number" or "phone_number" or "mobile_no" or "whatsapp" or "whatsapp_number" or "msisdn" => ContactPhone,
             "email" or "email_address" or "e_mail" or "mail" => ContactEmail,
             "address" or "street_address" or "full_address" => ContactAddress,
-            _ => null,
+            _ => leaf,
         };
-        if (known is not null)
-            return known;
+    }
+
+    /// <summary>The last key of a path as a valid target name (<c>payload["x y"][0]</c> → <c>x_y</c>).</summary>
+    public static string LeafName(string sourcePath)
+    {
+        var leaf = FieldPath.TryParse(sourcePath, out var segments, out _)
+            ? segments.LastOrDefault(s => !s.IsIndex).Key ?? "field"
+            : "field";
         var clean = InvalidChars().Replace(leaf, "_").Trim('_');
         return clean.Length == 0 || !char.IsLetter(clean[0]) && clean[0] != '_' ? "field_" + clean : clean;
     }
