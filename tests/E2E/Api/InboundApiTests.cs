@@ -215,6 +215,21 @@ public sealed class InboundApiTests(ConsoleFixture fixture)
         Assert.Equal("string", fields["payload.meta[0].date"].GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesTheInboundUrl_AndTheInboundMappingAndContactRoutes()
+    {
+        using var api = App.Client(apiKey: null);
+
+        var paths = (await api.GetFromJsonAsync<JsonElement>("openapi/v1.json")).GetProperty("paths");
+
+        foreach (var path in (string[])["/in/{token}", "/api/v1/inbound", "/api/v1/inbound/{id}/requests", "/api/v1/inbound/{id}/regenerate-token",
+                     "/api/v1/mappings", "/api/v1/mappings/schema", "/api/v1/mappings/preview", "/api/v1/contacts"])
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+        var receive = paths.GetProperty("/in/{token}").GetProperty("post");
+        Assert.False(receive.TryGetProperty("security", out _)); // no API key: the token is the credential
+        Assert.True(receive.GetProperty("responses").TryGetProperty("413", out _));
+    }
+
     private static async Task<(string Id, string Secret)> CreateSubscriptionAsync(HttpClient api, string name)
     {
         var response = await api.PostAsJsonAsync("api/v1/webhooks", new

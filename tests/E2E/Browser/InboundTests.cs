@@ -37,8 +37,9 @@ public sealed class InboundTests(ConsoleFixture fixture)
         using var sender = new HttpClient();
         var posted = await sender.PostAsync(url, new StringContent(Inbound.Lead(phone, $"{phone[1..]}@example.com"), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "202" });
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "accepted" });
         await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("202");
         await Expect(row).ToContainTextAsync("unmapped"); // no mapping yet: kept in the log only
         await page.ScreenshotAsync("21-inbound-request-live");
 
