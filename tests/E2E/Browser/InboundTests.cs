@@ -73,5 +73,10 @@ public sealed class InboundTests(ConsoleFixture fixture)
         await Expect(contact).ToContainTextAsync("Prakash Mudhaliyar");
         await Expect(contact).ToContainTextAsync("inbound: " + name);
         await page.ScreenshotAsync("25-contacts");
+
+        // The inbound webhook now uses the mapping.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inbound", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToContainTextAsync(name + " mapping");
+        await page.ScreenshotAsync("26-inbound-list");
     }
 }
