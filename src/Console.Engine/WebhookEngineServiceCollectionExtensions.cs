@@ -6,6 +6,7 @@ using WebhookConsole.Engine.Audit;
 using WebhookConsole.Engine.Catalog;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Events;
+using WebhookConsole.Engine.Inbound;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Scheduling;
@@ -54,6 +55,7 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleScheduler>());
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        services.AddInbound();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the Polly pipeline times each attempt
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()));
         return services;

@@ -50,13 +50,14 @@ public sealed class EventPublisher(
         var dataJson = data!.ToJsonString();
         var body = Envelope(eventType!.Type, when, data);
         var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
+        var bodies = await Mapping.OutboundBodies.LoadAsync(db, subscriptions, ct); // seed 004: a mapping shapes the body
         var deliveries = subscriptions.Where(s => Matches(s, eventType.Type, data!.AsObject())).Select(s => new WebhookDelivery
         {
             MessageId = NewMessageId(),
             EventId = eventId,
             EventType = eventType.Type,
             SubscriptionId = s.Id,
-            Body = body,
+            Body = bodies.For(s, body),
             CreatedAt = now,
             NextAttemptAt = now,
         }).ToList();

@@ -11,7 +11,8 @@ public sealed record SubscriptionInput(
     int TimeoutSeconds = 10,
     IReadOnlyList<int>? RetrySchedule = null,
     int? MaxConcurrency = null,
-    int? RateLimitPerSecond = null);
+    int? RateLimitPerSecond = null,
+    Guid? MappingId = null);
 
 /// <summary>A custom header; a null <see cref="Value"/> on update keeps the stored (masked) value.</summary>
 public sealed record HeaderInput(string Key, string? Value);

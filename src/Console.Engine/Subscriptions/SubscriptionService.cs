@@ -43,6 +43,7 @@ public sealed partial class SubscriptionService(
         };
         Apply(subscription, input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await Mapping.MappingReferences.EnsureExistsAsync(db, input.MappingId, ct);
         db.Subscriptions.Add(subscription);
         audit.Add(db, actor, "webhook.created", "webhook", subscription.Id.ToString(), subscription.Name, Describe(subscription));
         await db.SaveChangesAsync(ct);
@@ -56,6 +57,7 @@ public sealed partial class SubscriptionService(
         var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (subscription is null)
             return null;
+        await Mapping.MappingReferences.EnsureExistsAsync(db, input.MappingId, ct);
         var before = Describe(subscription);
         var valuesBefore = HeaderValues(subscription);
         Apply(subscription, input);
@@ -208,6 +210,7 @@ public sealed partial class SubscriptionService(
         subscription.RetrySchedule = schedule;
         subscription.MaxConcurrency = input.MaxConcurrency;
         subscription.RateLimitPerSecond = input.RateLimitPerSecond;
+        subscription.MappingId = input.MappingId;
         SetEnabled(subscription, input.Enabled);
     }
 
@@ -235,6 +238,7 @@ public sealed partial class SubscriptionService(
         ["retrySchedule"] = string.Join(", ", s.RetrySchedule),
         ["maxConcurrency"] = s.MaxConcurrency,
         ["rateLimitPerSecond"] = s.RateLimitPerSecond,
+        ["mappingId"] = s.MappingId,
     };
 
     // Header values are secrets: compared here in plaintext, reported to the audit only as "(changed)".

@@ -13,6 +13,8 @@ public sealed class WebhookSubscription
     public List<StoredHeader> Headers { get; set; } = [];
     /// <summary>When set, only events whose data carries this assistant id (seed 003's per-assistant webhooks).</summary>
     public string? AssistantId { get; set; }
+    /// <summary>When set, deliveries carry only this mapping's fields (seed 004); see Mapping/OutboundBodies.</summary>
+    public Guid? MappingId { get; set; }
     public int TimeoutSeconds { get; set; } = 10;
     /// <summary>Delays before each retry, in seconds.</summary>
     public List<int> RetrySchedule { get; set; } = [.. RetrySchedules.Standard];

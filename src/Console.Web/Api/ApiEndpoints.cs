@@ -12,5 +12,8 @@ public static class ApiEndpoints
         api.MapEvents();
         api.MapWebhooks();
         api.MapDeliveries();
+        api.MapInbound();
+        api.MapMappings();
+        api.MapContacts();
     }
 }

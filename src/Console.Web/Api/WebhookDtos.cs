@@ -9,12 +9,12 @@ public sealed record HeaderDto(string Key, string? Value);
 /// <summary>Create or change a webhook. On update, a header whose value is null keeps its stored value.</summary>
 public sealed record WebhookRequest(
     string? Name, string? Url, string[]? Events, bool? Enabled, HeaderDto[]? Headers, int[]? RetrySchedule,
-    int? TimeoutSeconds, string? AssistantId, int? MaxConcurrency = null, int? RateLimitPerSecond = null)
+    int? TimeoutSeconds, string? AssistantId, int? MaxConcurrency = null, int? RateLimitPerSecond = null, Guid? MappingId = null)
 {
     public SubscriptionInput ToInput() => new(
         Name ?? "", Url ?? "", Events ?? [], Enabled ?? true,
         Headers?.Select(h => new HeaderInput(h.Key, h.Value)).ToList(), AssistantId, TimeoutSeconds ?? 10, RetrySchedule,
-        MaxConcurrency, RateLimitPerSecond);
+        MaxConcurrency, RateLimitPerSecond, MappingId);
 }
 
 /// <summary>A webhook as the API shows it. <see cref="Secret"/> is present only in the answers to create and rotate.</summary>
@@ -28,7 +28,7 @@ public sealed record WebhookDto(
 
     public static WebhookDto From(WebhookSubscription s, string? secret = null) => new(
         s.Id, s.Name, s.Url, s.Events, s.Enabled, s.Headers.Select(h => new HeaderDto(h.Key, MaskedValue)).ToList(),
-        s.RetrySchedule, s.TimeoutSeconds, s.AssistantId, null, s.Status.ToString().ToLowerInvariant(),
+        s.RetrySchedule, s.TimeoutSeconds, s.AssistantId, s.MappingId?.ToString(), s.Status.ToString().ToLowerInvariant(),
         s.LastDeliveryAt, s.FailingSince, s.CreatedAt, s.UpdatedAt, s.DisabledReason, s.MaxConcurrency, s.RateLimitPerSecond, secret);
 }
 

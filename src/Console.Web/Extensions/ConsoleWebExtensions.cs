@@ -49,6 +49,7 @@ public static partial class ConsoleWebExtensions
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         builder.Services.AddSingleton<DeliveryFeed>();
         builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
+        builder.AddConsoleInbound();
         builder.Services.AddSignalR();
         builder.Services.AddOptions<ConsoleAdminOptions>().BindConfiguration("Console:Admin")
             .Validate(o => o.Email.Contains('@'), "Console:Admin:Email must be an email address, e.g. admin@example.com.")
@@ -111,6 +112,7 @@ public static partial class ConsoleWebExtensions
         app.MapConsoleHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapConsoleApi();
+        app.MapInboundReceiver();
         app.MapAccountEndpoints();
         app.MapHub<DeliveriesHub>("/hubs/deliveries");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -42,7 +42,8 @@ public sealed class RedeliveryApiTests(ConsoleFixture fixture)
         var first = failed[0];
         var resent = await client.PostAsync($"api/v1/deliveries/{first.GetProperty("id").GetString()}/resend", null);
         Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
-        Assert.Equal("pending", (await resent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
+        var answer = await resent.Content.ReadFromJsonAsync<JsonElement>();   // already pending, sending or even answered: the dispatcher is quick
+        Assert.Equal(first.GetProperty("webhookId").GetString(), answer.GetProperty("webhookId").GetString());
         await receiver.WaitForRequestsAsync(4, Wait);
         Assert.Equal(first.GetProperty("webhookId").GetString(), receiver.Requests.Last().Headers["webhook-id"]);
 

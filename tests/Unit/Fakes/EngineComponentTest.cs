@@ -6,7 +6,10 @@ using WebhookConsole.Engine;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Audit;
 using WebhookConsole.Engine.Catalog;
+using WebhookConsole.Engine.Contacts;
 using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Inbound;
+using WebhookConsole.Engine.Mapping;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Web.Hubs;
 
@@ -22,6 +25,9 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
     /// <summary>The live feed the pages listen to (its hub side sends nothing).</summary>
     protected DeliveryFeed Feed { get; private set; } = default!;
 
+    /// <summary>The live feed of inbound requests (its hub side sends nothing).</summary>
+    protected InboundFeed InboundFeed { get; private set; } = default!;
+
     public virtual async Task InitializeAsync()
     {
         Engine = await TestEngine.StartAsync();
@@ -36,6 +42,12 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<IOptions<WebhookEngineOptions>>());
         Services.AddSingleton<TimeProvider>(Engine.Time);
         Services.AddSingleton(Feed);
+        InboundFeed = new InboundFeed(new NullHubContext<DeliveriesHub>());
+        Services.AddSingleton(InboundFeed);
+        Services.AddSingleton(Engine.Get<MappingService>());
+        Services.AddSingleton(Engine.Get<InboundWebhookService>());
+        Services.AddSingleton(Engine.Get<InboundRequestLog>());
+        Services.AddSingleton(Engine.Get<ContactService>());
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized(Admin);
     }

@@ -23,6 +23,7 @@ public sealed class WebhookForm
     public bool Enabled { get; set; } = true;
     public List<HeaderRow> Headers { get; set; } = [];
     public string? AssistantId { get; set; }
+    public Guid? MappingId { get; set; }
     public int TimeoutSeconds { get; set; } = 10;
     public string Schedule { get; set; } = "Standard";
     /// <summary>Comma-separated seconds, used when <see cref="Schedule"/> is Custom.</summary>
@@ -40,6 +41,7 @@ public sealed class WebhookForm
             Enabled = s.Enabled,
             Headers = s.Headers.Select(h => new HeaderRow { Key = h.Key, Saved = true }).ToList(),
             AssistantId = s.AssistantId,
+            MappingId = s.MappingId,
             TimeoutSeconds = s.TimeoutSeconds,
             Schedule = preset?.Key ?? Custom,
             CustomSchedule = string.Join(", ", s.RetrySchedule),
@@ -75,7 +77,7 @@ public sealed class WebhookForm
             .Select(h => new HeaderInput(h.Key, h.Saved && string.IsNullOrEmpty(h.Value) ? null : h.Value ?? ""))
             .ToList();
         return (new SubscriptionInput(Name, Url, Events.ToList(), Enabled, headers,
-            string.IsNullOrWhiteSpace(AssistantId) ? null : AssistantId, TimeoutSeconds, schedule), null);
+            string.IsNullOrWhiteSpace(AssistantId) ? null : AssistantId, TimeoutSeconds, schedule, MappingId: MappingId), null);
     }
 }
 
