@@ -11,8 +11,8 @@ public static partial class SecretNames
     /// <summary>A header whose value is a credential: Authorization, Cookie, X-Api-Key, X-Webhook-Secret…</summary>
     public static bool IsSensitiveHeader(string name) => Secretish().IsMatch(name);
 
-    // "auth" but not "author"; "key" only as api/access/private/secret key, so "$monkey" or "$keyword" stay visible.
-    [GeneratedRegex(@"token|secret|passw|pwd|passphrase|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or)|credential|signature|cookie|bearer|session[_-]?key",
+    // "auth" (authorization, oauth) but not "author"; "key" only as api/access/private/secret key, so "$monkey" or "$keyword" stay visible.
+    [GeneratedRegex(@"token|secret|passw|pwd|passphrase|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!i))|credential|signature|cookie|bearer|session[_-]?key",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Secretish();
 }
