@@ -11,5 +11,8 @@ public static class ApiEndpoints
         api.MapEventTypes();
         api.MapEvents();
         api.MapWebhooks();
+        api.MapAssistants();
+        api.MapActions();
+        api.MapSessions();
     }
 }
