@@ -40,6 +40,14 @@ public sealed class TemplateSubstitutionTests
     }
 
     [Fact]
+    public void JsonBody_AnEscapedDollar_WritesALiteralDollarSign()
+    {
+        var result = TemplateSubstitution.Substitute("""{"note": "\u0024plan is $plan"}""", TemplateContext.JsonBody, Vars(("plan", "pro")));
+
+        Assert.Equal("$plan is pro", (string)JsonNode.Parse(result.Text)!["note"]!);
+    }
+
+    [Fact]
     public void Substitute_ADollarAmount_IsNotAVariable()
     {
         var result = TemplateSubstitution.Substitute("costs $5.00", TemplateContext.TextBody, VariableSet.Empty);
