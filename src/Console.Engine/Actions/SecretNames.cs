@@ -11,8 +11,8 @@ public static partial class SecretNames
     /// <summary>A header whose value is a credential: Authorization, Cookie, X-Api-Key, X-Webhook-Secret…</summary>
     public static bool IsSensitiveHeader(string name) => Secretish().IsMatch(name);
 
-    // "auth" (authorization, oauth) but not "author"; "key" only as api/access/private/secret key, so "$monkey" or "$keyword" stay visible.
-    [GeneratedRegex(@"token|secret|passw|pwd|passphrase|api[_-]?key|access[_-]?key|private[_-]?key|auth(?!or(?!i))|credential|signature|cookie|bearer|session[_-]?key",
+    // "auth" (authorization, oauth) but not "author"; "key" as a word of its own (X-Key, api_key, accessKey) but not "$monkey" or "$keyword".
+    [GeneratedRegex(@"token|secret|passw|pwd|passphrase|(?<![a-z])key(?![a-z])|apikey|accesskey|privatekey|auth(?!or(?!i))|credential|signature|cookie|bearer",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Secretish();
 }

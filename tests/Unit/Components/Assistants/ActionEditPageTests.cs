@@ -64,8 +64,9 @@ public sealed class ActionEditPageTests : AssistantComponentTest
         var page = Render<ActionEditPage>(p => p.Add(x => x.Id, action.Id));
         page.WaitForElement("[data-testid=action-test]");
 
-        // The arguments sample starts with the trigger's parameters.
+        // The samples start with the trigger's parameters and the client_data keys the templates use (names only, never a secret value).
         Assert.Contains("\"order_number\": \"\"", page.Find("textarea[aria-label=Arguments]").GetAttribute("value"));
+        Assert.Contains("\"erp_token\": \"\"", page.Find("textarea[aria-label='Sample client_data']").GetAttribute("value"));
         page.Find("textarea[aria-label='Sample client_data']").Input("""{"erp_token": "tok_1"}""");
         page.Find("textarea[aria-label=Arguments]").Input("""{"order_number": "A/1?x"}""");
         await page.FindAll("button").Single(b => b.TextContent.Contains("Preview")).ClickAsync(new());

@@ -9,8 +9,8 @@ public static class TestSamples
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>(client_data, arguments) as indented JSON.</summary>
-    public static (string ClientData, string Arguments) For(AssistantAction action)
+    /// <summary>(client_data, arguments) as indented JSON; <paramref name="headers"/> are the plaintext header templates (only names are taken).</summary>
+    public static (string ClientData, string Arguments) For(AssistantAction action, IEnumerable<KeyValuePair<string, string>> headers)
     {
         var arguments = new JsonObject();
         if (JsonSyntax.Problem(action.TriggerParameters) is null && JsonNode.Parse(action.TriggerParameters)?["properties"] is JsonObject properties)
@@ -26,7 +26,7 @@ public static class TestSamples
                 };
         }
         var used = new[] { (action.Url, TemplateContext.Url), (action.Body ?? "", TemplateContext.TextBody) }
-            .Concat(action.Headers.Where(h => !h.Protected).Select(h => (h.Value, TemplateContext.HeaderValue)))
+            .Concat(headers.Select(h => (h.Value, TemplateContext.HeaderValue)))
             .SelectMany(t => TemplateSubstitution.Substitute(t.Item1, t.Item2, VariableSet.AnyName).Used);
         var clientData = new JsonObject();
         foreach (var name in used.Distinct())
