@@ -30,7 +30,7 @@ public sealed record ActionRequest(
 {
     public ActionInput ToInput(Guid assistantId) => new(assistantId, Name, Url, Method,
         Headers?.Select(h => new ActionHeaderInput(h.Key, h.Value == WebhookDto.MaskedValue ? null : h.Value)).ToList(),
-        Text(Body), ResponseDirective, InterpretResponse ?? true,
+        Text(Body), ResponseDirective, InterpretResponse ?? Trigger?.InterpretResponse ?? true,
         Trigger is null ? null : new TriggerInput(Trigger.Name, Trigger.Description, Text(Trigger.Parameters)), TimeoutSeconds ?? 10);
 
     private static string? Text(JsonNode? node) => node switch
@@ -41,8 +41,11 @@ public sealed record ActionRequest(
     };
 }
 
-/// <summary>The function the assistant's model calls, with its parameters as JSON Schema.</summary>
-public sealed record TriggerDto(string? Name, string? Description, JsonNode? Parameters);
+/// <summary>
+/// The function the assistant's model calls, with its parameters as JSON Schema. Seed 001 puts InterpretResponse on the
+/// trigger, so it is accepted (and shown) here too; the top-level field wins when both are given.
+/// </summary>
+public sealed record TriggerDto(string? Name, string? Description, JsonNode? Parameters, bool? InterpretResponse = null);
 
 /// <summary>An action as the API shows it (secret header values masked).</summary>
 public sealed record ActionDto(
@@ -51,7 +54,7 @@ public sealed record ActionDto(
 {
     public static ActionDto From(AssistantAction a) => new(a.Id, a.Type, a.AssistantId, a.Name, a.Url, a.Method,
         a.Headers.Select(h => new HeaderDto(h.Key, h.Protected ? WebhookDto.MaskedValue : h.Value)).ToList(), a.Body, a.ResponseDirective,
-        a.InterpretResponse, new TriggerDto(a.TriggerName, a.TriggerDescription, JsonNode.Parse(a.TriggerParameters)), a.TimeoutSeconds,
+        a.InterpretResponse, new TriggerDto(a.TriggerName, a.TriggerDescription, JsonNode.Parse(a.TriggerParameters), a.InterpretResponse), a.TimeoutSeconds,
         a.CreatedAt, a.UpdatedAt);
 }
 

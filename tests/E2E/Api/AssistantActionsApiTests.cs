@@ -118,7 +118,7 @@ public sealed class AssistantActionsApiTests(ConsoleFixture fixture)
     }
 
     [Fact]
-    public async Task ActionErrors_AreProblemsAPersonCanAct_On()
+    public async Task ActionErrors_AreProblemsAPersonCanActOn()
     {
         using var client = App.Client();
         var assistant = await JsonAsync(await client.PostAsJsonAsync("api/v1/assistants", new { name = "Errors bot" }), HttpStatusCode.Created);

@@ -173,6 +173,20 @@ public sealed class ActionInvokeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_LeavesTheDirectiveOut_WhenTheResponseIsNotInterpreted()
+    {
+        var action = await _engine.Get<ActionService>().CreateAsync(new ActionInput(_assistant.Id, "Ping", _receiver.Url, "POST", null, "{}",
+            "Ignored directive", false, new TriggerInput("ping", "Pings", null)), "test");
+
+        var result = await _engine.Get<ActionRunner>().InvokeAsync(await SessionAsync(), action, null);
+        var answer = JsonSerializer.Serialize(WebhookConsole.Web.Api.InvokeDto.From(result), JsonSerializerOptions.Web);
+
+        Assert.Null(result.Directive);
+        Assert.DoesNotContain("directive", answer);
+        Assert.Contains("\"response\":{\"status\":200,\"body\":{\"ok\":true}}", answer);
+    }
+
+    [Fact]
     public async Task Invoke_RefusesAnActionOfAnotherAssistant()
     {
         var other = await _engine.Get<AssistantService>().CreateAsync("Other bot", "test");
