@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookConsole.Engine.Access;
+using WebhookConsole.Engine.Assistants;
 using WebhookConsole.Engine.Audit;
 using WebhookConsole.Engine.Catalog;
 using WebhookConsole.Engine.Delivery;
@@ -58,6 +59,7 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddInbound();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the Polly pipeline times each attempt
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()));
+        services.AddAssistants();
         return services;
     }
 }

@@ -15,5 +15,8 @@ public static class ApiEndpoints
         api.MapInbound();
         api.MapMappings();
         api.MapContacts();
+        api.MapAssistants();
+        api.MapActions();
+        api.MapSessions();
     }
 }

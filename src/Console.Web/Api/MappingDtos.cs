@@ -31,7 +31,7 @@ public sealed record SchemaDto(IReadOnlyList<SchemaField> Fields);
 public sealed record PreviewRequestDto(MappedFieldDto[]? Fields, JsonNode? Sample, Guid? RequestId);
 
 /// <summary>What a mapping gives for a sample: the output, the sources the sample lacks, and the contact it would upsert.</summary>
-public sealed record PreviewDto(JsonObject Output, IReadOnlyList<string> Missing, ContactPreviewDto? Contact);
+public sealed record MappingPreviewDto(JsonObject Output, IReadOnlyList<string> Missing, ContactPreviewDto? Contact);
 
 /// <summary>The contact fields a preview found.</summary>
 public sealed record ContactPreviewDto(string? Name, string? Phone, string? Email, string? Address, IReadOnlyDictionary<string, string> Attributes)

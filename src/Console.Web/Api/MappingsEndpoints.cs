@@ -55,14 +55,14 @@ public static class MappingsEndpoints
             .WithSummary("Get Schema: {sample} (any JSON) or {requestId} (a logged inbound request) → every field path, e.g. " +
                          "payload.people_detail.name or payload.meta[0].date, with its type and an example.");
 
-        group.MapPost("/preview", async Task<Results<Ok<PreviewDto>, ProblemHttpResult>> (PreviewRequestDto request, InboundRequestLog log, CancellationToken ct) =>
+        group.MapPost("/preview", async Task<Results<Ok<MappingPreviewDto>, ProblemHttpResult>> (PreviewRequestDto request, InboundRequestLog log, CancellationToken ct) =>
             {
                 var (sample, problem) = await SampleAsync(request.Sample, request.RequestId, log, ct);
                 if (problem is not null)
                     return problem;
                 var fields = (request.Fields ?? []).Select(f => new MappedField(f.Source ?? "", f.Target ?? "")).ToList();
                 var output = MappingApplier.Apply(fields, sample);
-                return TypedResults.Ok(new PreviewDto(output.Output, output.Missing, ContactPreviewDto.From(ContactData.From(output.Output))));
+                return TypedResults.Ok(new MappingPreviewDto(output.Output, output.Missing, ContactPreviewDto.From(ContactData.From(output.Output))));
             })
             .WithSummary("Applies fields to {sample} or {requestId} without saving: the output, the sources the sample lacks, and the contact it gives.");
     }

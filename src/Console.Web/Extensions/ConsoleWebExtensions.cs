@@ -50,6 +50,8 @@ public static partial class ConsoleWebExtensions
         builder.Services.AddSingleton<DeliveryFeed>();
         builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
         builder.AddConsoleInbound();
+        builder.Services.AddSingleton<SessionLogFeed>();
+        builder.Services.AddSingleton<WebhookConsole.Engine.Sessions.ISessionLogObserver>(sp => sp.GetRequiredService<SessionLogFeed>());
         builder.Services.AddSignalR();
         builder.Services.AddOptions<ConsoleAdminOptions>().BindConfiguration("Console:Admin")
             .Validate(o => o.Email.Contains('@'), "Console:Admin:Email must be an email address, e.g. admin@example.com.")

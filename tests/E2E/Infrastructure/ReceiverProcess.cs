@@ -42,6 +42,11 @@ public sealed class ReceiverProcess : IAsyncDisposable
     public static Task<ReceiverProcess> HexAsync(string secret) =>
         StartAsync(new ReceiverProcess("python3", $"hex_receiver.py --port 0 --secret {secret}"));
 
+    /// <summary>An endpoint for assistant actions (Python): records every request and answers 200 with <paramref name="respondJson"/>.</summary>
+    public static Task<ReceiverProcess> EchoAsync(string respondJson) =>
+        StartAsync(new ReceiverProcess("python3", "echo_receiver.py --port 0 --respond-base64 " +
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(respondJson)))); // base64: no quoting rules to get wrong
+
     private static async Task<ReceiverProcess> StartAsync(ReceiverProcess receiver)
     {
         receiver._process.Start();
