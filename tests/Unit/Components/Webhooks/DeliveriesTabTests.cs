@@ -71,6 +71,21 @@ public sealed class DeliveriesTabTests : EngineComponentTest
     }
 
     [Fact]
+    public async Task BackOnTheAttemptsTab_TheAttemptsAreReadAfresh()
+    {
+        await AddDeliveryAsync(DeliveryState.Failed, minutesAgo: 10, attempts: 2);
+        var page = Render<DeliveryLogPage>(p => p.Add(x => x.Id, _crm.Id));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tbody tr[data-attempt-id]").Count));
+
+        page.FindAll("[role=tab]").Single(t => t.TextContent.Contains("Deliveries")).Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr[data-delivery-id]")));
+        await AddDeliveryAsync(DeliveryState.Succeeded, minutesAgo: 1, attempts: 1); // made while the other tab was shown
+        page.FindAll("[role=tab]").Single(t => t.TextContent.Contains("Attempts")).Click();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr[data-attempt-id]").Count)); // read afresh, not the rows from before
+    }
+
+    [Fact]
     public void TheAllWebhooksLog_HasNoDeliveriesTab()
     {
         var page = Render<DeliveryLogPage>();
