@@ -127,6 +127,22 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         var gone = _receiver.Requests.Where(r => r.Path == "/gone").ToList();
         Assert.Equal(2, gone.Count);
         Assert.Equal(gone[0].Headers["webhook-id"], gone[1].Headers["webhook-id"]);
+
+        // Spare the receiver next time: at most 2 requests at once, 5 a second (the edit page, back through the log's link).
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        var maxConcurrent = page.GetByLabel("Max concurrent requests");
+        await Expect(maxConcurrent).ToHaveAttributeAsync("placeholder", "8 (default)");
+        await maxConcurrent.FillAsync("2");
+        await page.GetByLabel("Rate limit (requests per second)").FillAsync("5");
+        var save = page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true });
+        await save.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync("47-endpoint-limits");
+        await save.ClickAsync();
+        await Expect(page.GetByText($"Saved \"{name}\"")).ToBeVisibleAsync();
+        var saved = (await client.GetFromJsonAsync<List<JsonElement>>("api/v1/webhooks"))!.Single(w => w.GetProperty("name").GetString() == name);
+        Assert.Equal(2, saved.GetProperty("maxConcurrency").GetInt32());
+        Assert.Equal(5, saved.GetProperty("rateLimitPerSecond").GetInt32());
     }
 
     private static ILocator Row(IPage page, string webhookName) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = webhookName });
