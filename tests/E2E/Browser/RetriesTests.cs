@@ -82,7 +82,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "Delivery log of " + givesUp }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delivery log · " + givesUp })).ToBeVisibleAsync(); // not the list's rows
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "message.rated" }).First.GetByRole(AriaRole.Button).First.ClickAsync();
-        await Expect(state).ToContainTextAsync("failed — no retries left");
+        await Expect(state).ToContainTextAsync("failed — no more retries");
         await page.GetByRole(AriaRole.Button, new() { Name = "Resend", Exact = true }).ClickAsync();
         await Expect(state).ToContainTextAsync("succeeded — delivered");
         await page.Keyboard.PressAsync("Escape");

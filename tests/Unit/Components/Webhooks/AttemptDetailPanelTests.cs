@@ -64,7 +64,7 @@ public sealed class AttemptDetailPanelTests : EngineComponentTest
         var webhook = await WebhookAsync(receiver, retrySchedule: []);
         var first = await PublishAndAttemptAsync();
         var panel = Render<AttemptDetailPanel>(p => p.Add(x => x.AttemptId, first.Id));
-        panel.WaitForAssertion(() => Assert.Equal("failed — no retries left; Resend sends it again", Text(panel.Find("[data-testid=delivery-state-line]"))));
+        panel.WaitForAssertion(() => Assert.Equal("failed — no more retries; Resend sends it again", Text(panel.Find("[data-testid=delivery-state-line]"))));
         receiver.Respond = (_, c) => c.Response.WriteAsync("ok"); // the receiver has recovered
 
         await panel.Find("[data-testid=resend-button]").ClickAsync();

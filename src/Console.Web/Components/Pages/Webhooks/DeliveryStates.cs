@@ -20,7 +20,7 @@ public static class DeliveryStates
         DeliveryState.Succeeded => "delivered",
         DeliveryState.Retrying => "next attempt at",
         DeliveryState.Failed when d.IsTest => "a test is tried once, never retried",
-        DeliveryState.Failed => "no retries left; Resend sends it again",
+        DeliveryState.Failed => "no more retries; Resend sends it again",
         DeliveryState.Cancelled => "not sent: its webhook was disabled or deleted",
         _ => "",
     };
