@@ -46,7 +46,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GotoAsync("settings/webhooks");
         await page.SignInAsync();
         await page.WaitForCircuitAsync();
-        await Expect(Row(page, givesUp).GetByTestId("webhook-status")).ToHaveTextAsync("Failing");
+        await Expect(Row(page, givesUp).GetByTestId("webhook-status")).ToHaveTextAsync("Failing", Engine);
         await Expect(Row(page, retriesLater).GetByTestId("webhook-status")).ToHaveTextAsync("Healthy"); // still trying: not failing yet
         await page.ScreenshotAsync("40-webhooks-failing");
 
@@ -65,7 +65,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         // The receiver recovers; Resend sends it now, and the succeeded attempt appears in the open panel.
         _answer = 200;
         await page.GetByRole(AriaRole.Button, new() { Name = "Resend", Exact = true }).ClickAsync();
-        await Expect(state).ToContainTextAsync("succeeded — delivered");
+        await Expect(state).ToContainTextAsync("succeeded — delivered", EngineContains);
         var attempts = page.GetByTestId("delivery-attempts").Locator("tbody tr");
         await Expect(attempts).ToHaveCountAsync(2);
         await Expect(attempts.Nth(1)).ToContainTextAsync("Succeeded");
@@ -84,7 +84,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "message.rated" }).First.GetByRole(AriaRole.Button).First.ClickAsync();
         await Expect(state).ToContainTextAsync("failed — no more retries");
         await page.GetByRole(AriaRole.Button, new() { Name = "Resend", Exact = true }).ClickAsync();
-        await Expect(state).ToContainTextAsync("succeeded — delivered");
+        await Expect(state).ToContainTextAsync("succeeded — delivered", EngineContains);
         await page.Keyboard.PressAsync("Escape");
         await page.GotoAsync("settings/webhooks");
         await page.WaitForCircuitAsync();
@@ -105,7 +105,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GotoAsync("settings/webhooks");
         await page.SignInAsync();
         await page.WaitForCircuitAsync();
-        await Expect(Row(page, name).GetByTestId("webhook-status")).ToHaveTextAsync("Disabled");
+        await Expect(Row(page, name).GetByTestId("webhook-status")).ToHaveTextAsync("Disabled", Engine);
         await Expect(Row(page, name).GetByTestId("disabled-reason")).ToContainTextAsync("The endpoint answered 410 Gone, so the console disabled this webhook.");
         await page.ScreenshotAsync("44-webhook-disabled-by-the-console");
 
@@ -121,8 +121,8 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(dialog.GetByLabel("Since")).ToHaveValueAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d$")); // 24 hours ago by default
         await page.ScreenshotAsync("45-replay-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Replay", Exact = true }).ClickAsync();
-        await Expect(dialog.GetByTestId("replay-counts")).ToHaveTextAsync(new Regex(@"^\s*1 of 1 delivered · 0 failed again\s*$"));
-        await Expect(dialog.GetByTestId("replay-state")).ToHaveTextAsync(new Regex(@"^\s*Done\.\s*$"));
+        await Expect(dialog.GetByTestId("replay-counts")).ToHaveTextAsync(new Regex(@"^\s*1 of 1 delivered · 0 failed again\s*$"), Engine);
+        await Expect(dialog.GetByTestId("replay-state")).ToHaveTextAsync(new Regex(@"^\s*Done\.\s*$"), Engine);
         await page.ScreenshotAsync("46-replay-done");
         var gone = _receiver.Requests.Where(r => r.Path == "/gone").ToList();
         Assert.Equal(2, gone.Count);
@@ -144,6 +144,10 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         Assert.Equal(2, saved.GetProperty("maxConcurrency").GetInt32());
         Assert.Equal(5, saved.GetProperty("rateLimitPerSecond").GetInt32());
     }
+
+    // What waits on the engine (an attempt made, recorded, then shown live) gets longer than the 5 s default: the machines are shared.
+    private static readonly LocatorAssertionsToHaveTextOptions Engine = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToContainTextOptions EngineContains = new() { Timeout = 15_000 };
 
     private static ILocator Row(IPage page, string webhookName) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = webhookName });
 
