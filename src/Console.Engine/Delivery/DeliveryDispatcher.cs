@@ -20,6 +20,7 @@ public sealed partial class DeliveryDispatcher(
     DeliverySignal signal,
     EndpointGate gate,
     ConsoleScheduler scheduler,
+    IDeliveryObserver observer,
     IOptions<WebhookEngineOptions> options,
     TimeProvider time,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
@@ -159,6 +160,8 @@ public sealed partial class DeliveryDispatcher(
                 gate.Release(subscriptionId);
             throw;
         }
+        foreach (var (id, subscriptionId) in claimed)
+            observer.DeliveryStateChanged(new(id, subscriptionId, DeliveryWorker.Name(DeliveryState.Sending), null));
         return claimed;
     }
 

@@ -65,6 +65,16 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
         return deliveries.Select(d => new DeliveryWithAttempts(d, attempts[d.Id].OrderBy(a => a.Number).ToList())).ToList();
     }
 
+    /// <summary>How many deliveries <see cref="QueryDeliveriesAsync"/> would page through, counted up to <see cref="CountLimit"/> + 1.</summary>
+    public async Task<int> CountDeliveriesAsync(Guid subscriptionId, DeliveryState? state, string? eventType, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Deliveries.AsNoTracking().Where(d => d.SubscriptionId == subscriptionId);
+        if (state is { } s) query = query.Where(d => d.State == s);
+        if (!string.IsNullOrEmpty(eventType)) query = query.Where(d => d.EventType == eventType);
+        return await query.Take(CountLimit + 1).CountAsync(ct);
+    }
+
     /// <summary>One delivery with its attempts, or null.</summary>
     public async Task<DeliveryWithAttempts?> GetDeliveryAsync(Guid deliveryId, CancellationToken ct = default)
     {

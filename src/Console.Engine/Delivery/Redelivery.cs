@@ -27,6 +27,8 @@ public sealed class Redelivery(
             ?? throw new RedeliveryException("Its webhook was deleted, so there is nowhere to send it.");
         if (!subscription.Enabled)
             throw new RedeliveryException($"The webhook '{subscription.Name}' is disabled. Enable it first, then resend.");
+        if (delivery.IsTest)
+            throw new RedeliveryException("A \"Send test\" delivery is tried once; use Send test again instead.");
         if (delivery.State is DeliveryState.Pending or DeliveryState.Sending)
             throw new RedeliveryException($"The delivery is already {DeliveryWorker.Name(delivery.State)}; wait for its attempt to finish.");
 

@@ -23,13 +23,14 @@ public sealed class TestDelivery(IDbContextFactory<ConsoleDbContext> dbFactory, 
             return new TestResult(null, requested, "", $"'{requested}' is not an event type or alias.");
 
         var now = time.GetUtcNow();
+        var bodies = await Mapping.OutboundBodies.LoadAsync(db, [subscription], ct); // a test looks like the real thing, mapping included
         var delivery = new WebhookDelivery
         {
             MessageId = EventPublisher.NewMessageId(),
             EventId = "test_" + Guid.NewGuid().ToString("N"),
             EventType = type.Type,
             SubscriptionId = subscription.Id,
-            Body = EventPublisher.Envelope(type.Type, now, type.Example),
+            Body = bodies.For(subscription, EventPublisher.Envelope(type.Type, now, type.Example)),
             CreatedAt = now,
             NextAttemptAt = now,
             IsTest = true,

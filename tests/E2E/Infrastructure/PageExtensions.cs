@@ -23,6 +23,7 @@ public static class PageExtensions
         var directory = Environment.GetEnvironmentVariable("E2E_SCREENSHOTS");
         if (string.IsNullOrEmpty(directory)) return;
         Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+        // Animations disabled: a dialog still fading in is shown as it ends up.
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
     }
 }

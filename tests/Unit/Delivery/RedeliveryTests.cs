@@ -59,6 +59,11 @@ public sealed class RedeliveryTests : DeliveryTestBase
         var off = await Assert.ThrowsAsync<RedeliveryException>(() => redelivery.ResendAsync(pending.Id, "ana"));
         Assert.Equal("The webhook 'r' is disabled. Enable it first, then resend.", off.Message);
         Assert.True((await Assert.ThrowsAsync<RedeliveryException>(() => redelivery.ResendAsync(Guid.NewGuid(), "ana"))).NotFound);
+
+        await subscriptions.SetEnabledAsync(s.Id, true, "ana");
+        var test = await Engine.Get<TestDelivery>().SendAsync(s.Id, null);
+        var once = await Assert.ThrowsAsync<RedeliveryException>(() => redelivery.ResendAsync(test!.Attempt!.DeliveryId, "ana"));
+        Assert.Equal("A \"Send test\" delivery is tried once; use Send test again instead.", once.Message);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
 
     protected TestEngine Engine { get; private set; } = default!;
 
-    /// <summary>The live feed the pages listen to (its hub side sends nothing).</summary>
+    /// <summary>The live feed the pages listen to and the engine reports to (its hub side sends nothing).</summary>
     protected DeliveryFeed Feed { get; private set; } = default!;
 
     /// <summary>The live feed of inbound requests (its hub side sends nothing).</summary>
@@ -30,8 +30,9 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Engine = await TestEngine.StartAsync();
+        // The feed is the engine's observer, as in the console: what the engine does reaches the components live.
         Feed = new DeliveryFeed(new NullDeliveriesHubContext());
+        Engine = await TestEngine.StartAsync(configure: s => s.AddSingleton<IDeliveryObserver>(Feed));
         Services.AddRadzenComponents();
         Services.AddSingleton(Engine.Get<ApiKeyService>());
         Services.AddSingleton(Engine.Get<AuditLog>());
@@ -39,6 +40,7 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<EventCatalog>());
         Services.AddSingleton(Engine.Get<DeliveryLog>());
         Services.AddSingleton(Engine.Get<TestDelivery>());
+        Services.AddSingleton(Engine.Get<Redelivery>());
         Services.AddSingleton(Engine.Get<IOptions<WebhookEngineOptions>>());
         Services.AddSingleton<TimeProvider>(Engine.Time);
         Services.AddSingleton(Feed);

@@ -99,6 +99,20 @@ public sealed class MappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendTest_OfAWebhookWithAMapping_SendsTheMappedShape()
+    {
+        var mapping = await Mappings.CreateAsync(new MappingInput("CRM shape", [new("data.name", "customer.full_name"), new("event", "kind")]), "test");
+        var (mapped, _) = await _engine.Get<SubscriptionService>().CreateAsync(
+            new SubscriptionInput("crm", _receiver.Url, ["contact.created"], MappingId: mapping.Id), "test");
+
+        var result = await _engine.Get<WebhookConsole.Engine.Delivery.TestDelivery>().SendAsync(mapped.Id, null);
+
+        Assert.True(result!.Attempt!.Succeeded);
+        var example = _engine.Get<WebhookConsole.Engine.Catalog.EventCatalog>().All.Single(t => t.Type == "contact.created").Example;
+        Assert.Equal($$"""{"customer":{"full_name":"{{example["name"]}}"},"kind":"contact.created"}""", Assert.Single(_receiver.Requests).Text);
+    }
+
+    [Fact]
     public async Task UnknownMappingId_IsRefused_AndDeletingAMapping_UnmapsItsWebhooks()
     {
         var subscriptions = _engine.Get<SubscriptionService>();

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookConsole.Engine.Subscriptions;
@@ -52,6 +53,54 @@ public sealed class WebhookEditPageTests : EngineComponentTest
         revisit.WaitForAssertion(() => Assert.Contains("whsec_••••••••", revisit.Find("[data-testid=signing-secret]").TextContent));
         Assert.DoesNotContain(secret, revisit.Markup);
         Assert.Empty(revisit.FindAll("[data-testid=webhook-secret]"));
+    }
+
+    [Fact]
+    public async Task Save_StoresTheEndpointLimits_AndEmptyMeansTheDefaults()
+    {
+        var subscriptions = Engine.Get<SubscriptionService>();
+        var (created, _) = await subscriptions.CreateAsync(new SubscriptionInput("CRM", "https://crm.example.com/hooks", ["lead.created"]), Admin);
+        var page = Render<WebhookEditPage>(p => p.Add(x => x.Id, created.Id));
+        page.WaitForAssertion(() => Assert.Equal("8 (default)", page.Find("input[name=MaxConcurrency]").GetAttribute("placeholder")));
+        Assert.Equal("no limit", page.Find("input[name=RateLimitPerSecond]").GetAttribute("placeholder"));
+
+        page.Find("input[name=MaxConcurrency]").Change("2");
+        page.Find("input[name=RateLimitPerSecond]").Change("50");
+        await page.Find("form").SubmitAsync();
+
+        var limited = (await subscriptions.GetAsync(created.Id))!;
+        Assert.Equal((2, 50), (limited.MaxConcurrency, limited.RateLimitPerSecond));
+        Assert.Equal("2", page.Find("input[name=MaxConcurrency]").GetAttribute("value"));
+
+        page.Find("input[name=MaxConcurrency]").Change("");
+        page.Find("input[name=RateLimitPerSecond]").Change("");
+        await page.Find("form").SubmitAsync();
+
+        var saved = (await subscriptions.GetAsync(created.Id))!;
+        Assert.Null(saved.MaxConcurrency);
+        Assert.Null(saved.RateLimitPerSecond);
+    }
+
+    [Fact]
+    public async Task Edit_ShowsWhyTheConsoleDisabledIt_AndEnablesItInOneClick()
+    {
+        var subscriptions = Engine.Get<SubscriptionService>();
+        var (created, _) = await subscriptions.CreateAsync(new SubscriptionInput("CRM", "https://crm.example.com/hooks", ["lead.created"]), Admin);
+        await using (var db = Engine.Db())
+        {
+            var stored = await db.Subscriptions.SingleAsync(s => s.Id == created.Id);
+            (stored.Enabled, stored.DisabledReason) = (false, "Every delivery failed for 5 days (since 2026-11-17T09:00:00Z), so the console disabled this webhook.");
+            await db.SaveChangesAsync();
+        }
+        var page = Render<WebhookEditPage>(p => p.Add(x => x.Id, created.Id));
+        page.WaitForAssertion(() => Assert.Contains("Every delivery failed for 5 days", page.Find("[data-testid=disabled-reason]").TextContent));
+
+        await page.FindAll("[data-testid=disabled-reason] button").Single(b => b.TextContent.Contains("Enable")).ClickAsync();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=disabled-reason]")));
+        Assert.True((await subscriptions.GetAsync(created.Id))!.Enabled);
+        await page.Find("form").SubmitAsync(); // the form followed: saving keeps it enabled
+        Assert.True((await subscriptions.GetAsync(created.Id))!.Enabled);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Tests.Unit.Fakes;
@@ -35,6 +36,56 @@ public sealed class WebhooksPageTests : EngineComponentTest
             Assert.Contains("never", row.TextContent);
         });
         Assert.Empty(page.FindAll("[data-testid=empty-state]"));
+    }
+
+    [Fact]
+    public async Task ShowsFailing_WhenADeliveryFailedForGood()
+    {
+        var (crm, _) = await Engine.Get<SubscriptionService>().CreateAsync(
+            new SubscriptionInput("CRM leads", "https://crm.example.com/hooks", ["lead.created"]), Admin);
+        await using (var db = Engine.Db())
+        {
+            (await db.Subscriptions.SingleAsync(s => s.Id == crm.Id)).FailingSince = Engine.Time.GetUtcNow();
+            await db.SaveChangesAsync();
+        }
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("Failing", page.Find("tbody tr [data-testid=webhook-status]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("button[aria-label='Enable CRM leads']"));
+    }
+
+    [Fact]
+    public async Task ShowsWhyTheConsoleDisabledAWebhook_AndEnablesItInOneClick()
+    {
+        var subscriptions = Engine.Get<SubscriptionService>();
+        var (crm, _) = await subscriptions.CreateAsync(new SubscriptionInput("CRM leads", "https://crm.example.com/hooks", ["lead.created"]), Admin);
+        const string reason = "The endpoint answered 410 Gone, so the console disabled this webhook.";
+        await using (var db = Engine.Db())
+        {
+            var stored = await db.Subscriptions.SingleAsync(s => s.Id == crm.Id);
+            (stored.Enabled, stored.DisabledReason, stored.FailingSince) = (false, reason, Engine.Time.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find("tbody tr");
+            Assert.Equal("Disabled", row.QuerySelector("[data-testid=webhook-status]")!.TextContent.Trim());
+            Assert.Equal(reason, row.QuerySelector("[data-testid=webhook-status]")!.GetAttribute("title"));
+            Assert.EndsWith(reason, row.QuerySelector("[data-testid=disabled-reason]")!.TextContent.Trim()); // after the icon
+        });
+
+        await page.Find("button[aria-label='Enable CRM leads']").ClickAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("Healthy", page.Find("tbody tr [data-testid=webhook-status]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=disabled-reason]"));
+        var enabled = (await subscriptions.GetAsync(crm.Id))!;
+        Assert.True(enabled.Enabled);
+        Assert.Null(enabled.DisabledReason);
+        Assert.Null(enabled.FailingSince);
+        await using (var db = Engine.Db())
+            Assert.Equal(Admin, (await db.AuditEntries.SingleAsync(e => e.Action == "webhook.enabled")).Actor);
     }
 
     [Fact]

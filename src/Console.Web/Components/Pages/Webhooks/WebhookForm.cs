@@ -28,6 +28,10 @@ public sealed class WebhookForm
     public string Schedule { get; set; } = "Standard";
     /// <summary>Comma-separated seconds, used when <see cref="Schedule"/> is Custom.</summary>
     public string CustomSchedule { get; set; } = "";
+    /// <summary>At most this many requests in flight to the endpoint; empty for the console's default.</summary>
+    public int? MaxConcurrency { get; set; }
+    /// <summary>At most this many requests per second to the endpoint; empty for no limit.</summary>
+    public int? RateLimitPerSecond { get; set; }
 
     /// <summary>The form for an existing subscription; header values stay empty (shown masked, kept unless retyped).</summary>
     public static WebhookForm From(WebhookSubscription s)
@@ -45,6 +49,8 @@ public sealed class WebhookForm
             TimeoutSeconds = s.TimeoutSeconds,
             Schedule = preset?.Key ?? Custom,
             CustomSchedule = string.Join(", ", s.RetrySchedule),
+            MaxConcurrency = s.MaxConcurrency,
+            RateLimitPerSecond = s.RateLimitPerSecond,
         };
     }
 
@@ -77,7 +83,7 @@ public sealed class WebhookForm
             .Select(h => new HeaderInput(h.Key, h.Saved && string.IsNullOrEmpty(h.Value) ? null : h.Value ?? ""))
             .ToList();
         return (new SubscriptionInput(Name, Url, Events.ToList(), Enabled, headers,
-            string.IsNullOrWhiteSpace(AssistantId) ? null : AssistantId, TimeoutSeconds, schedule, MappingId: MappingId), null);
+            string.IsNullOrWhiteSpace(AssistantId) ? null : AssistantId, TimeoutSeconds, schedule, MaxConcurrency, RateLimitPerSecond, MappingId), null);
     }
 }
 
