@@ -11,14 +11,19 @@ public sealed record PayloadRead(JsonNode? Payload, InboundOutcome? Refused, str
 /// <summary>Reads an inbound body: JSON (whatever the content type claims, unless it is form data) or form fields turned into JSON.</summary>
 public static class PayloadReader
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static PayloadRead Read(string? contentType, byte[] body)
     {
         var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (mediaType == "application/x-www-form-urlencoded")
-            return new PayloadRead(FormToJson(Encoding.UTF8.GetString(body)), null, null);
-        if (mediaType.StartsWith("multipart/", StringComparison.Ordinal) || mediaType.EndsWith("/xml", StringComparison.Ordinal))
+        if (!Accepted(mediaType))
             return new PayloadRead(null, InboundOutcome.Unsupported,
                 $"The content type {mediaType} is not accepted: send JSON (application/json) or form fields (application/x-www-form-urlencoded).");
+        if (InvalidUtf8At(body) is { } at)
+            return new PayloadRead(null, InboundOutcome.Malformed,
+                $"The body is not valid UTF-8 (byte {at + 1} cannot start or continue a character): send JSON encoded as UTF-8.");
+        if (mediaType == "application/x-www-form-urlencoded")
+            return new PayloadRead(FormToJson(Encoding.UTF8.GetString(body)), null, null);
 
         var json = body.AsSpan();
         if (json.StartsWith("\uFEFF"u8))
@@ -32,6 +37,24 @@ public static class PayloadReader
         catch (JsonException e)
         {
             return new PayloadRead(null, InboundOutcome.Malformed, Describe(e, json));
+        }
+    }
+
+    // JSON under its own names, and the usual mislabels of it (no content type, text/plain); form fields.
+    private static bool Accepted(string mediaType) =>
+        mediaType is "" or "application/json" or "text/json" or "text/plain" or "application/x-www-form-urlencoded"
+        || (mediaType.StartsWith("application/", StringComparison.Ordinal) && mediaType.EndsWith("+json", StringComparison.Ordinal));
+
+    private static int? InvalidUtf8At(byte[] body)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(body);
+            return null;
+        }
+        catch (DecoderFallbackException e)
+        {
+            return e.Index;
         }
     }
 

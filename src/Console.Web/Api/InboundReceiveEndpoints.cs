@@ -21,7 +21,9 @@ public static class InboundReceiveEndpoints
                          "A repeated webhook-id / Idempotency-Key / X-Request-Id is answered with the first request's id. " +
                          "400 names the line and column of malformed JSON; 401 failed verification; 404 unknown or disabled URL; " +
                          "413 over Inbound:MaxBodyBytes (default 1 MB); 415 unreadable content type. Every answer but 404 is in the request log.")
-            .Accepts<JsonElement>("application/json", "application/x-www-form-urlencoded")
+            // No Accepts(...) here: it would make routing skip this endpoint for other content types (the page fallback
+            // would answer). Every content type reaches the receiver, which answers 415 and logs it; OpenApiExtensions
+            // describes the request body.
             .Produces<InboundAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -38,6 +38,18 @@ public static class OpenApiExtensions
                 ];
                 operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or a wrong or revoked one (problem+json)." });
             }
+            // The inbound URL reads its body itself (any content type reaches it, to be logged): describe what it accepts.
+            if (document.Paths.TryGetValue("/in/{token}", out var inbound) && inbound.Operations.TryGetValue(OperationType.Post, out var receive))
+                receive.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The payload: a JSON value (application/json, or text/plain holding JSON) or form fields, up to Inbound:MaxBodyBytes.",
+                    Content =
+                    {
+                        ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = "object" } },
+                        ["application/x-www-form-urlencoded"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = "object" } },
+                    },
+                };
             return Task.CompletedTask;
         }));
 

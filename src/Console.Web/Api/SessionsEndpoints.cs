@@ -125,7 +125,15 @@ public static class SessionsEndpoints
 
     private static async Task<(JsonObject?, string[]?)> ReadFormAsync(HttpRequest request, CancellationToken ct)
     {
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            throw new UnreadableUpdateException("body", $"The form could not be read ({e.Message}). Send multipart/form-data with the field client_data, as in seed 001's curl -F example.");
+        }
         JsonObject? clientData = null;
         if (form.TryGetValue("client_data", out var text) && !string.IsNullOrWhiteSpace(text))
         {

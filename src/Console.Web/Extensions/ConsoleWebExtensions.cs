@@ -134,15 +134,29 @@ public static partial class ConsoleWebExtensions
     // Unknown API routes answer problem+json; unknown pages send a signed-out visitor to sign in, and show "not found" otherwise.
     private static void MapFallbacks(this WebApplication app)
     {
-        app.MapFallback("/api/{**path}", (HttpContext context) => TypedResults.Problem(
-            title: "No such API route",
-            detail: $"{context.Request.Method} {context.Request.Path} is not part of the API. /openapi/v1.json lists every route.",
-            statusCode: StatusCodes.Status404NotFound));
+        app.MapFallback("/api/{**path}", (HttpContext context, EndpointDataSource endpoints) =>
+            // Routing skips an endpoint whose body type does not match (and lands here): say so, rather than "no such route".
+            context.Request.ContentType is { } type && !context.Request.HasJsonContentType() && RouteExists(endpoints, context.Request)
+                ? TypedResults.Problem(title: "Send JSON",
+                    detail: $"{context.Request.Method} {context.Request.Path} takes application/json, not {type.Split(';')[0]}.",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType)
+                : TypedResults.Problem(title: "No such API route",
+                    detail: $"{context.Request.Method} {context.Request.Path} is not part of the API. /openapi/v1.json lists every route.",
+                    statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => new RazorComponentResult<NotFoundPage>(new { Path = context.Request.Path.Value ?? "" })
         {
             StatusCode = StatusCodes.Status404NotFound,
         }).RequireAuthorization();
     }
+
+    // Whether an API endpoint (not a fallback) has this method and a route pattern matching this path.
+    private static bool RouteExists(EndpointDataSource endpoints, HttpRequest request) =>
+        endpoints.Endpoints.OfType<RouteEndpoint>().Any(e =>
+            e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(request.Method) == true
+            && e.RoutePattern.RawText?.StartsWith("/api/{**", StringComparison.Ordinal) != true
+            && new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(
+                    Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse(e.RoutePattern.RawText ?? ""), new RouteValueDictionary())
+                .TryMatch(request.Path, new RouteValueDictionary()));
 
     private static string KeysDirectory(string connectionString)
     {

@@ -39,6 +39,9 @@ public sealed class PayloadReaderTests
     [Theory]
     [InlineData("multipart/form-data; boundary=x", InboundOutcome.Unsupported)]
     [InlineData("application/xml", InboundOutcome.Unsupported)]
+    [InlineData("image/png", InboundOutcome.Unsupported)]
+    [InlineData("application/octet-stream", InboundOutcome.Unsupported)]
+    [InlineData("text/html", InboundOutcome.Unsupported)]
     [InlineData("application/json", InboundOutcome.Malformed)]
     public void Read_RefusesWhatItCannotRead(string contentType, InboundOutcome expected)
     {
@@ -46,6 +49,23 @@ public sealed class PayloadReaderTests
 
         Assert.Equal(expected, read.Refused);
         Assert.NotNull(read.Error);
+    }
+
+    [Fact]
+    public void Read_InvalidUtf8_IsMalformed_NamingTheByte()
+    {
+        var read = PayloadReader.Read("application/json", [.. "{\"name\":\"caf"u8, 0xC3, 0x28, .. "\"}"u8]);
+
+        Assert.Equal(InboundOutcome.Malformed, read.Refused);
+        Assert.Equal("The body is not valid UTF-8 (byte 13 cannot start or continue a character): send JSON encoded as UTF-8.", read.Error);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.api+json")]
+    [InlineData(null)]
+    public void Read_JsonUnderOtherNames_IsRead(string? contentType)
+    {
+        Assert.Equal(1, PayloadReader.Read(contentType, "{\"a\":1}"u8.ToArray()).Payload!["a"]!.GetValue<int>());
     }
 
     [Fact]
