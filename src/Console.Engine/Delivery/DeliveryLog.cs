@@ -80,20 +80,30 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
     public async Task<IReadOnlyDictionary<Guid, HourlyRate[]>> SuccessRatesAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var since = now - TimeSpan.FromHours(24);
-        var rows = await db.DeliveryAttempts.AsNoTracking().Where(a => a.At > since && !a.IsTest)
-            .Select(a => new { a.SubscriptionId, a.At, a.Succeeded }).ToListAsync(ct);
-        return rows.GroupBy(r => r.SubscriptionId).ToDictionary(g => g.Key, g =>
+        var since = (now - TimeSpan.FromHours(24)).UtcTicks;
+        // Counted by the store: a busy day is millions of attempts, too many to bring into memory. (At is stored as UTC ticks; EF
+        // cannot do arithmetic on a converted DateTimeOffset, hence SQL.)
+        var counts = await db.Database.SqlQuery<HourCount>($"""
+            SELECT SubscriptionId, MIN((At - {since}) / {TimeSpan.TicksPerHour}, 23) AS Hour, COUNT(*) AS Attempts, SUM(Succeeded) AS Succeeded
+            FROM DeliveryAttempts
+            WHERE At > {since} AND IsTest = 0
+            GROUP BY SubscriptionId, Hour
+            """).ToListAsync(ct);
+        return counts.GroupBy(c => c.SubscriptionId).ToDictionary(g => g.Key, g =>
         {
             var buckets = Enumerable.Range(0, 24).Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), 0, 0)).ToArray();
-            foreach (var r in g)
-            {
-                var index = Math.Clamp((int)((r.At - since).TotalHours), 0, 23);
-                var b = buckets[index];
-                buckets[index] = b with { Attempts = b.Attempts + 1, Succeeded = b.Succeeded + (r.Succeeded ? 1 : 0) };
-            }
+            foreach (var c in g)
+                buckets[c.Hour] = buckets[c.Hour] with { Attempts = c.Attempts, Succeeded = c.Succeeded };
             return buckets;
         });
+    }
+
+    private sealed class HourCount
+    {
+        public Guid SubscriptionId { get; set; }
+        public int Hour { get; set; }
+        public int Attempts { get; set; }
+        public int Succeeded { get; set; }
     }
 }
 
