@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace WebhookConsole.Engine.Persistence;
@@ -64,58 +66,80 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
     private async Task CommitAsync(List<Write> batch)
     {
         var written = new List<Write>(batch.Count);
+        var committed = false;
         try
         {
             await using var db = await _dbFactory.CreateDbContextAsync();
             db.Database.AutoSavepointsEnabled = false; // one savepoint per write, below, when the batch has several
             await db.Database.OpenConnectionAsync();
-            // synchronous is the connection's (pooled, shared): NORMAL only for this batch, FULL again before it goes back.
+            // synchronous belongs to the connection, which is pooled: NORMAL only for this batch, FULL again before it goes back.
             var flush = batch.Any(w => w.Flush);
             if (!flush)
                 await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL");
-            await using var restore = new AsyncCleanup(flush ? null : () => db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL"));
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var isolate = batch.Count > 1;
-            foreach (var item in batch)
+            try
             {
-                if (item.CancellationRequested)
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await RunAllAsync(batch, db, transaction, written);
+                if (written.Count > 0) // else disposing the transaction rolls back whatever a failed write left
                 {
-                    item.Cancel();
-                    continue;
+                    await transaction.CommitAsync();
+                    committed = true;
                 }
-                if (isolate)
-                    await transaction.CreateSavepointAsync("write");
-                try
-                {
-                    await item.RunAsync(db);
-                    written.Add(item);
-                }
-                catch (Exception e)
-                {
-                    if (isolate)
-                        await transaction.RollbackToSavepointAsync("write"); // this write's changes go; the others' stay
-                    item.Fail(e);
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
-                }
-                if (isolate)
-                    await transaction.ReleaseSavepointAsync("write");
             }
-            if (written.Count == 0)
-                return; // nothing to keep: disposing the transaction rolls back what a failed write left
-            await transaction.CommitAsync();
+            finally
+            {
+                if (!flush)
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL");
+            }
         }
-        catch (Exception e)
+        catch (Exception e) when (!committed)
         {
             LogCommitFailed(e, batch.Count);
             foreach (var item in batch)
                 item.Fail(e);
             return;
         }
+        catch (Exception e)
+        {
+            // Committed, but the connection could not be set back to FULL: keep it out of the pool.
+            LogResetFailed(e);
+            SqliteConnection.ClearAllPools();
+        }
         foreach (var item in written)
             item.Complete();
+    }
+
+    /// <summary>Runs the writes in order; each in a savepoint when there are several, so a failing one takes only its own changes back.</summary>
+    private static async Task RunAllAsync(List<Write> batch, ConsoleDbContext db, IDbContextTransaction transaction, List<Write> written)
+    {
+        var isolate = batch.Count > 1;
+        foreach (var item in batch)
+        {
+            if (item.CancellationRequested)
+            {
+                item.Cancel();
+                continue;
+            }
+            if (isolate)
+                await transaction.CreateSavepointAsync("write");
+            try
+            {
+                await item.RunAsync(db);
+                written.Add(item);
+            }
+            catch (Exception e)
+            {
+                if (isolate)
+                    await transaction.RollbackToSavepointAsync("write");
+                item.Fail(e);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+            if (isolate)
+                await transaction.ReleaseSavepointAsync("write");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -133,14 +157,8 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
     [LoggerMessage(LogLevel.Error, "A store transaction of {Count} writes failed; none of them was stored")]
     private partial void LogCommitFailed(Exception e, int count);
 
-    private sealed class AsyncCleanup(Func<Task>? cleanup) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (cleanup is not null)
-                await cleanup();
-        }
-    }
+    [LoggerMessage(LogLevel.Warning, "A store connection could not be set back to synchronous=FULL after a commit; the connection pool was cleared")]
+    private partial void LogResetFailed(Exception e);
 
     private abstract class Write(bool flush)
     {
