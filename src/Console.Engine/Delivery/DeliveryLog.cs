@@ -80,30 +80,21 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
     public async Task<IReadOnlyDictionary<Guid, HourlyRate[]>> SuccessRatesAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var since = (now - TimeSpan.FromHours(24)).UtcTicks;
-        // Counted by the store: a busy day is millions of attempts, too many to bring into memory. (At is stored as UTC ticks; EF
-        // cannot do arithmetic on a converted DateTimeOffset, hence SQL.)
-        var counts = await db.Database.SqlQuery<HourCount>($"""
-            SELECT SubscriptionId, MIN((At - {since}) / {TimeSpan.TicksPerHour}, 23) AS Hour, COUNT(*) AS Attempts, SUM(Succeeded) AS Succeeded
-            FROM DeliveryAttempts
-            WHERE At > {since} AND IsTest = 0
-            GROUP BY SubscriptionId, Hour
-            """).ToListAsync(ct);
-        return counts.GroupBy(c => c.SubscriptionId).ToDictionary(g => g.Key, g =>
+        var since = now - TimeSpan.FromHours(24);
+        // Streamed and counted as the rows go by: a busy day is millions of attempts, too many to hold in memory at once.
+        var counts = new Dictionary<Guid, (int[] Attempts, int[] Succeeded)>();
+        await foreach (var (subscription, at, succeeded) in db.DeliveryAttempts.AsNoTracking().Where(a => a.At > since && !a.IsTest)
+                           .Select(a => ValueTuple.Create(a.SubscriptionId, a.At, a.Succeeded)).AsAsyncEnumerable().WithCancellation(ct))
         {
-            var buckets = Enumerable.Range(0, 24).Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), 0, 0)).ToArray();
-            foreach (var c in g)
-                buckets[c.Hour] = buckets[c.Hour] with { Attempts = c.Attempts, Succeeded = c.Succeeded };
-            return buckets;
-        });
-    }
-
-    private sealed class HourCount
-    {
-        public Guid SubscriptionId { get; set; }
-        public int Hour { get; set; }
-        public int Attempts { get; set; }
-        public int Succeeded { get; set; }
+            if (!counts.TryGetValue(subscription, out var hours))
+                counts[subscription] = hours = (new int[24], new int[24]);
+            var index = Math.Clamp((int)(at - since).TotalHours, 0, 23);
+            hours.Attempts[index]++;
+            if (succeeded)
+                hours.Succeeded[index]++;
+        }
+        return counts.ToDictionary(c => c.Key, c => Enumerable.Range(0, 24)
+            .Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), c.Value.Attempts[i], c.Value.Succeeded[i])).ToArray());
     }
 }
 
