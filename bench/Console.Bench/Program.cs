@@ -5,7 +5,7 @@ using WebhookConsole.Bench.Scenarios;
 
 // dotnet run -c Release --project bench/Console.Bench [-- --quick]
 // Measures the engine against the limit on this machine and ends with one summary line; exit code 0 even when a target is
-// missed (the figures are the result), 1 when a run was not clean (an attempt lost, unlogged or duplicated).
+// missed (the figures are the result), 1 when a run was not clean (an attempt lost, unlogged, duplicated or left unfinished).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var settings = BenchSettings.Parse(args);
@@ -19,14 +19,22 @@ LatencyResult? latency = null;
 FanoutResult? fanout = null;
 LogPageResult? logPage = null;
 var peak = 0.0;
-if (settings.Runs("throughput"))
-    throughput = await MeasuredAsync(() => ThroughputScenario.RunAsync(receiver, settings));
-if (settings.Runs("latency"))
-    latency = await MeasuredAsync(() => LatencyScenario.RunAsync(receiver, settings));
-if (settings.Runs("fanout"))
-    fanout = await MeasuredAsync(() => FanoutScenario.RunAsync(receiver, settings));
-if (settings.Runs("logpage"))
-    logPage = await MeasuredAsync(() => LogPageScenario.RunAsync(settings));
+try
+{
+    if (settings.Runs("throughput"))
+        throughput = await MeasuredAsync(() => ThroughputScenario.RunAsync(receiver, settings));
+    if (settings.Runs("latency"))
+        latency = await MeasuredAsync(() => LatencyScenario.RunAsync(receiver, settings));
+    if (settings.Runs("fanout"))
+        fanout = await MeasuredAsync(() => FanoutScenario.RunAsync(receiver, settings));
+    if (settings.Runs("logpage"))
+        logPage = await MeasuredAsync(() => LogPageScenario.RunAsync(settings));
+}
+catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+{
+    Console.WriteLine($"bench: NOT CLEAN: {e.Message}");
+    return 1;
+}
 
 Console.WriteLine();
 Console.WriteLine($"load average now {LoadAverage()}");

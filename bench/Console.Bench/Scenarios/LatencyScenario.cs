@@ -56,6 +56,8 @@ public static class LatencyScenario
             eventOf = await db.Deliveries.AsNoTracking().ToDictionaryAsync(d => d.MessageId, d => int.Parse(d.EventId.AsSpan(4)));
         var times = receiver.Times.ToArray();
         var ids = receiver.Ids.ToArray();
+        if (ids.Distinct().Count() != total || eventOf.Count != total)
+            throw new InvalidOperationException($"{ids.Distinct().Count()} unique webhook-ids arrived and {eventOf.Count} deliveries were stored for {total} events.");
         var latencies = new List<double>();
         for (var k = 0; k < times.Length; k++)
         {
