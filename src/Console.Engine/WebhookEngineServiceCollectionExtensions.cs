@@ -29,7 +29,8 @@ public static class WebhookEngineServiceCollectionExtensions
                .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<ConsoleDbContext>((sp, db) =>
+        // Pooled: a context is created per operation, hundreds a second under load; setting one up costs more than a query.
+        services.AddPooledDbContextFactory<ConsoleDbContext>((sp, db) =>
         {
             var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookEngineOptions>>().Value;
             db.UseSqlite(o.ConnectionString);
@@ -38,6 +39,7 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<EngineInitializer>();
+        services.AddSingleton<StoreWriter>();
 
         services.AddSingleton<DestinationPolicy>();
         services.AddSingleton<SubscriptionService>();

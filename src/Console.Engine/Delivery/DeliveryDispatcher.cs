@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Scheduling;
+using WebhookConsole.Engine.Subscriptions;
 
 namespace WebhookConsole.Engine.Delivery;
 
@@ -16,6 +17,7 @@ namespace WebhookConsole.Engine.Delivery;
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     IDbContextFactory<ConsoleDbContext> dbFactory,
+    StoreWriter writer,
     DeliveryWorker worker,
     DeliverySignal signal,
     EndpointGate gate,
@@ -46,8 +48,8 @@ public sealed partial class DeliveryDispatcher(
                 {
                     var free = slots.CurrentCount;
                     var claimed = free > 0 ? await ClaimDueAsync(free, stoppingToken) : [];
-                    foreach (var (id, subscriptionId) in claimed)
-                        Run(id, subscriptionId, slots);
+                    foreach (var (delivery, subscription) in claimed)
+                        Run(delivery, subscription, slots);
                     if (claimed.Count == 0)
                         await IdleAsync(slots.CurrentCount > 0, stoppingToken);
                 }
@@ -69,22 +71,30 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private void Run(Guid deliveryId, Guid subscriptionId, SemaphoreSlim slots)
+    private void Run(WebhookDelivery delivery, WebhookSubscription? subscription, SemaphoreSlim slots)
     {
         slots.Wait(); // never blocks: no more were claimed than there were free slots
+        var released = 0;
+        void ReleaseSlot() // once the response is in: the endpoint's slot goes to the next attempt while this one is recorded
+        {
+            if (Interlocked.Exchange(ref released, 1) != 0)
+                return;
+            gate.Release(delivery.SubscriptionId);
+            slots.Release();
+            signal.Notify();
+        }
         var attempt = new Task<Task>(async () =>
         {
-            try { await worker.AttemptAsync(deliveryId, _abandon.Token); }
-            catch (Exception e) { LogAttemptCrashed(e, deliveryId); }
+            try { await worker.AttemptAsync(delivery, subscription, _abandon.Token, ReleaseSlot); }
+            catch (Exception e) { LogAttemptCrashed(e, delivery.Id); }
             finally
             {
-                gate.Release(subscriptionId);
-                _inFlight.TryRemove(deliveryId, out _);
-                slots.Release();
-                signal.Notify();
+                ReleaseSlot();
+                _inFlight.TryRemove(delivery.Id, out _);
+                signal.Notify(); // recorded: a retry may now be due later, so the next wait must know of it
             }
         });
-        _inFlight[deliveryId] = attempt.Unwrap();
+        _inFlight[delivery.Id] = attempt.Unwrap();
         attempt.Start(TaskScheduler.Default);
     }
 
@@ -122,46 +132,52 @@ public sealed partial class DeliveryDispatcher(
             LogRecovered(recovered);
     }
 
-    private async Task<IReadOnlyList<(Guid Id, Guid SubscriptionId)>> ClaimDueAsync(int max, CancellationToken ct)
+    /// <summary>
+    /// Moves up to <paramref name="max"/> due deliveries to Sending, committed (with the other writes waiting) before any is sent;
+    /// returns each with its subscription as it is now (null when deleted), so the attempt need not read either again.
+    /// </summary>
+    private async Task<IReadOnlyList<(WebhookDelivery Delivery, WebhookSubscription? Subscription)>> ClaimDueAsync(int max, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        var blocked = gate.Blocked();
-        var candidates = await db.Deliveries
-            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now
-                        && !blocked.Contains(d.SubscriptionId))
-            .OrderBy(d => d.NextAttemptAt)
-            .Take(max * 4)
-            .ToListAsync(ct);
-        if (candidates.Count == 0)
-            return [];
-        var ids = candidates.Select(d => d.SubscriptionId).Distinct().ToList();
-        var limits = await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id))
-            .Select(s => new { s.Id, s.MaxConcurrency, s.RateLimitPerSecond }).ToDictionaryAsync(s => s.Id, ct);
-
-        var claimed = new List<(Guid, Guid)>();
-        foreach (var delivery in candidates)
-        {
-            if (claimed.Count == max)
-                break;
-            limits.TryGetValue(delivery.SubscriptionId, out var limit); // a deleted subscription's rows are claimed and cancelled
-            if (!gate.TryAcquire(delivery.SubscriptionId, limit?.MaxConcurrency ?? options.Value.MaxConcurrentPerEndpoint, limit?.RateLimitPerSecond))
-                continue;
-            DeliveryTransitions.Start(delivery);
-            claimed.Add((delivery.Id, delivery.SubscriptionId));
-        }
+        var claimed = new List<(WebhookDelivery, WebhookSubscription?)>();
         try
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            await writer.WriteAsync(async db =>
+            {
+                var now = time.GetUtcNow();
+                var blocked = gate.Blocked();
+                var candidates = await db.Deliveries.AsNoTracking()
+                    .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now
+                                && !blocked.Contains(d.SubscriptionId))
+                    .OrderBy(d => d.NextAttemptAt)
+                    .Take(max * 4)
+                    .ToListAsync(CancellationToken.None);
+                if (candidates.Count == 0)
+                    return;
+                var ids = candidates.Select(d => d.SubscriptionId).Distinct().ToList();
+                var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id))
+                    .ToDictionaryAsync(s => s.Id, CancellationToken.None);
+                foreach (var delivery in candidates)
+                {
+                    if (claimed.Count == max)
+                        break;
+                    subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription); // a deleted subscription's rows are claimed and cancelled
+                    if (!gate.TryAcquire(delivery.SubscriptionId, subscription?.MaxConcurrency ?? options.Value.MaxConcurrentPerEndpoint, subscription?.RateLimitPerSecond))
+                        continue;
+                    db.Attach(delivery);
+                    DeliveryTransitions.Start(delivery);
+                    claimed.Add((delivery, subscription));
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+            }, flush: false, ct);
         }
         catch
         {
-            foreach (var (_, subscriptionId) in claimed)
-                gate.Release(subscriptionId);
+            foreach (var (delivery, _) in claimed)
+                gate.Release(delivery.SubscriptionId);
             throw;
         }
-        foreach (var (id, subscriptionId) in claimed)
-            observer.DeliveryStateChanged(new(id, subscriptionId, DeliveryWorker.Name(DeliveryState.Sending), null));
+        foreach (var (delivery, _) in claimed)
+            observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, DeliveryWorker.Name(DeliveryState.Sending), null));
         return claimed;
     }
 

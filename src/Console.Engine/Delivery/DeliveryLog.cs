@@ -91,19 +91,20 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = now - TimeSpan.FromHours(24);
-        var rows = await db.DeliveryAttempts.AsNoTracking().Where(a => a.At > since && !a.IsTest)
-            .Select(a => new { a.SubscriptionId, a.At, a.Succeeded }).ToListAsync(ct);
-        return rows.GroupBy(r => r.SubscriptionId).ToDictionary(g => g.Key, g =>
+        // Streamed and counted as the rows go by: a busy day is millions of attempts, too many to hold in memory at once.
+        var counts = new Dictionary<Guid, (int[] Attempts, int[] Succeeded)>();
+        await foreach (var (subscription, at, succeeded) in db.DeliveryAttempts.AsNoTracking().Where(a => a.At > since && !a.IsTest)
+                           .Select(a => ValueTuple.Create(a.SubscriptionId, a.At, a.Succeeded)).AsAsyncEnumerable().WithCancellation(ct))
         {
-            var buckets = Enumerable.Range(0, 24).Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), 0, 0)).ToArray();
-            foreach (var r in g)
-            {
-                var index = Math.Clamp((int)((r.At - since).TotalHours), 0, 23);
-                var b = buckets[index];
-                buckets[index] = b with { Attempts = b.Attempts + 1, Succeeded = b.Succeeded + (r.Succeeded ? 1 : 0) };
-            }
-            return buckets;
-        });
+            if (!counts.TryGetValue(subscription, out var hours))
+                counts[subscription] = hours = (new int[24], new int[24]);
+            var index = Math.Clamp((int)(at - since).TotalHours, 0, 23);
+            hours.Attempts[index]++;
+            if (succeeded)
+                hours.Succeeded[index]++;
+        }
+        return counts.ToDictionary(c => c.Key, c => Enumerable.Range(0, 24)
+            .Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), c.Value.Attempts[i], c.Value.Succeeded[i])).ToArray());
     }
 }
 

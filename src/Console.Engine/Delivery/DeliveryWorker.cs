@@ -8,6 +8,7 @@ namespace WebhookConsole.Engine.Delivery;
 /// <summary>Makes one attempt of a claimed delivery and records it: the attempt row, the new state and the subscription's health, together.</summary>
 public sealed class DeliveryWorker(
     IDbContextFactory<ConsoleDbContext> dbFactory,
+    StoreWriter writer,
     SubscriptionService subscriptions,
     SubscriptionHealth health,
     WebhookSender sender,
@@ -24,15 +25,29 @@ public sealed class DeliveryWorker(
     /// </summary>
     public async Task<DeliveryAttempt?> AttemptAsync(Guid deliveryId, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Id == deliveryId, CancellationToken.None);
-        if (delivery is not { State: DeliveryState.Sending })
-            return null;
-        var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, CancellationToken.None);
+        WebhookDelivery? delivery;
+        WebhookSubscription? subscription;
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            delivery = await db.Deliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, CancellationToken.None);
+            if (delivery is not { State: DeliveryState.Sending })
+                return null;
+            subscription = await db.Subscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, CancellationToken.None);
+        }
+        return await AttemptAsync(delivery, subscription, ct);
+    }
+
+    /// <summary>
+    /// Attempts a delivery as its claim left it (state Sending), with its subscription as read then (null when deleted); neither is
+    /// tracked by a context. <paramref name="sent"/> is called when the HTTP exchange is over, before the attempt is recorded, so the
+    /// endpoint's slot can go to the next attempt. See <see cref="AttemptAsync(Guid, CancellationToken)"/>.
+    /// </summary>
+    public async Task<DeliveryAttempt?> AttemptAsync(WebhookDelivery delivery, WebhookSubscription? subscription, CancellationToken ct,
+        Action? sent = null)
+    {
         if (subscription is null || (!subscription.Enabled && !delivery.IsTest))
         {
-            DeliveryTransitions.Cancel(delivery, time.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveAsync(delivery, d => DeliveryTransitions.Cancel(d, time.GetUtcNow()));
             observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, Name(delivery.State), null));
             return null;
         }
@@ -46,12 +61,12 @@ public sealed class DeliveryWorker(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            DeliveryTransitions.Release(delivery, time.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveAsync(delivery, d => DeliveryTransitions.Release(d, time.GetUtcNow()));
             observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, Name(delivery.State), delivery.NextAttemptAt));
             return null;
         }
 
+        sent?.Invoke();
         var now = time.GetUtcNow();
         var attempt = new DeliveryAttempt
         {
@@ -69,14 +84,20 @@ public sealed class DeliveryWorker(
             ResponseHeaders = outcome.ResponseHeaders,
             ResponseBody = outcome.ResponseBody,
         };
-        db.DeliveryAttempts.Add(attempt);
-        if (outcome.Succeeded)
-            DeliveryTransitions.Succeed(delivery, now);
-        else
-            DeliveryTransitions.Fail(delivery, RetryAt(delivery, subscription, outcome, now), now);
-
-        var disabled = delivery.IsTest ? null : health.Record(db, subscription, delivery, outcome, now);
-        await db.SaveChangesAsync(CancellationToken.None);
+        // The attempt row, the delivery's new state and the subscription's health: one transaction.
+        var disabled = await writer.WriteAsync(async db =>
+        {
+            db.Attach(delivery);
+            db.Attach(subscription);
+            db.DeliveryAttempts.Add(attempt);
+            if (outcome.Succeeded)
+                DeliveryTransitions.Succeed(delivery, now);
+            else
+                DeliveryTransitions.Fail(delivery, RetryAt(delivery, subscription, outcome, now), now);
+            var disabled = delivery.IsTest ? null : health.Record(db, subscription, delivery, outcome, now);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return disabled;
+        }, flush: false);
         if (disabled is not null)
             await health.AnnounceAsync(disabled, CancellationToken.None);
 
@@ -85,6 +106,15 @@ public sealed class DeliveryWorker(
         observer.DeliveryStateChanged(new(delivery.Id, subscription.Id, Name(delivery.State), delivery.NextAttemptAt));
         return attempt;
     }
+
+    /// <summary>Applies a state change to the delivery and commits it.</summary>
+    private Task SaveAsync(WebhookDelivery delivery, Action<WebhookDelivery> change) =>
+        writer.WriteAsync(async db =>
+        {
+            db.Attach(delivery);
+            change(delivery);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }, flush: false);
 
     // 410 Gone: the receiver says it will never want this again, so no retry.
     private DateTimeOffset? RetryAt(WebhookDelivery delivery, WebhookSubscription subscription, AttemptOutcome outcome, DateTimeOffset now) =>

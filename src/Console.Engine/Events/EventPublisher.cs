@@ -21,7 +21,7 @@ public sealed class EventValidationException(IReadOnlyDictionary<string, string[
 
 /// <summary>Accepts events and fans them out: every matching delivery is stored (the outbox) before this returns.</summary>
 public sealed class EventPublisher(
-    IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, DeliverySignal signal, TimeProvider time)
+    IDbContextFactory<ConsoleDbContext> dbFactory, StoreWriter writer, EventCatalog catalog, DeliverySignal signal, TimeProvider time)
 {
     /// <summary>Stores the event and one delivery per enabled subscription that selected its type and matches its scope.</summary>
     public async Task<PublishResult> PublishAsync(string? type, JsonNode? data, string? id = null, DateTimeOffset? occurredAt = null,
@@ -42,15 +42,20 @@ public sealed class EventPublisher(
 
         var now = time.GetUtcNow();
         var eventId = id ?? "evt_" + Guid.NewGuid().ToString("N");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct) is { } existing)
-            return new PublishResult(existing.Id, existing.Type, existing.DeliveryCount, Duplicate: true);
+        List<WebhookSubscription> subscriptions;
+        Mapping.OutboundBodies bodies;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // Only a caller's id can have been published before; a new one cannot.
+            if (id is not null && await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct) is { } existing)
+                return new PublishResult(existing.Id, existing.Type, existing.DeliveryCount, Duplicate: true);
+            subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
+            bodies = await Mapping.OutboundBodies.LoadAsync(db, subscriptions, ct); // seed 004: a mapping shapes the body
+        }
 
         var when = occurredAt ?? now;
         var dataJson = data!.ToJsonString();
         var body = Envelope(eventType!.Type, when, data);
-        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
-        var bodies = await Mapping.OutboundBodies.LoadAsync(db, subscriptions, ct); // seed 004: a mapping shapes the body
         var deliveries = subscriptions.Where(s => Matches(s, eventType.Type, data!.AsObject())).Select(s => new WebhookDelivery
         {
             MessageId = NewMessageId(),
@@ -62,14 +67,19 @@ public sealed class EventPublisher(
             NextAttemptAt = now,
         }).ToList();
 
-        db.Events.Add(new EventRecord
+        var record = new EventRecord
         {
             Id = eventId, Type = eventType.Type, Data = dataJson, OccurredAt = when, ReceivedAt = now, DeliveryCount = deliveries.Count,
-        });
-        db.Deliveries.AddRange(deliveries);
+        };
         try
         {
-            await db.SaveChangesAsync(ct); // one transaction: the event and all its deliveries, or nothing
+            // One transaction: the event and all its deliveries, or nothing; committed before this returns.
+            await writer.WriteAsync(async w =>
+            {
+                w.Events.Add(record);
+                w.Deliveries.AddRange(deliveries);
+                await w.SaveChangesAsync(CancellationToken.None);
+            }, ct: ct);
         }
         catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 } && id is not null)
         {

@@ -18,6 +18,9 @@ public sealed class TestReceiver : IAsyncDisposable
     public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
     {
         public string Text => System.Text.Encoding.UTF8.GetString(Body);
+
+        /// <summary>When it had arrived in full (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+        public long ArrivedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
