@@ -54,6 +54,7 @@ public sealed class FaultyReceiversDrill(ITestOutputHelper output)
             var faults = new DrillLoad(FaultyType, $"fault{round}", callers: 1, pause: TimeSpan.FromMilliseconds(500));
             var together = await HealthyLatenciesAsync(client, healthy, $"with faults #{round}", faults);
             Assert.Empty(faults.ServerErrors);
+            Assert.Empty(faults.Refused);
             faultyEvents += faults.Accepted.Count;
             await AssertFaultyDeliveriesEndOnScheduleAsync(client, faultyWebhooks, faultyEvents);
             comparisons.Add((alone, together));
