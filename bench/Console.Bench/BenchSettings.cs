@@ -9,7 +9,7 @@ public sealed record BenchSettings
     public int Rounds { get; init; } = 3;
     /// <summary>Deliveries sent, unmeasured, before anything is measured (the process's JIT warm-up).</summary>
     public int WarmUp { get; init; } = 4_000;
-    /// <summary>Offered rate of the latency run, events per second, and how long it is measured (after a one-second warm-up).</summary>
+    /// <summary>Offered rate of the latency run, events per second, and how long it is measured (after a two-second warm-up).</summary>
     public int LatencyRate { get; init; } = 500;
     public int LatencySeconds { get; init; } = 10;
     public int FanoutWebhooks { get; init; } = 1000;
@@ -25,7 +25,7 @@ public sealed record BenchSettings
     public static BenchSettings Parse(string[] args)
     {
         var settings = args.Contains("--quick")
-            ? new BenchSettings { Quick = true, Deliveries = 4_000, Rounds = 1, WarmUp = 2_000, LatencySeconds = 3, FanoutRepeats = 1, LogAttempts = 200_000 }
+            ? new BenchSettings { Quick = true, Deliveries = 4_000, Rounds = 1, WarmUp = 4_000, LatencySeconds = 3, FanoutRepeats = 1, LogAttempts = 200_000 }
             : new BenchSettings();
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')))
         {

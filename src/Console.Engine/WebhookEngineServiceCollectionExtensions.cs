@@ -60,7 +60,8 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         services.AddInbound();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the Polly pipeline times each attempt
-            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()))
+            .RemoveAllLoggers(); // every attempt is in the delivery log; four Information lines each would flood the console's log
         services.AddAssistants();
         return services;
     }
