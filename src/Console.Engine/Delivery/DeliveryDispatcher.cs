@@ -33,9 +33,6 @@ public sealed partial class DeliveryDispatcher(
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private readonly CancellationTokenSource _abandon = new();
 
-    /// <summary>Attempts in flight now.</summary>
-    public int InFlight => _inFlight.Count;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var slots = new SemaphoreSlim(options.Value.MaxConcurrentAttempts);

@@ -66,10 +66,4 @@ public sealed class EndpointGate(TimeProvider time)
             return waiting.Count > 0 ? waiting.Min() : null;
         }
     }
-
-    /// <summary>Attempts in flight to one subscription.</summary>
-    public int InFlight(Guid subscriptionId)
-    {
-        lock (_lanes) return _lanes.TryGetValue(subscriptionId, out var lane) ? lane.InFlight : 0;
-    }
 }

@@ -65,10 +65,6 @@ public sealed partial class ConsoleScheduler(IServiceProvider services, ILogger<
         catch (SchedulerException e) when (scheduler.IsShutdown) { LogNotScheduled(e); }
     }
 
-    /// <summary>Wake-ups waiting in Quartz (for the health page and tests).</summary>
-    public async Task<int> PendingWakeUpsAsync(CancellationToken ct = default) =>
-        _scheduler is { } s ? (await s.GetTriggersOfJob(WakeJob, ct)).Count : 0;
-
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_scheduler is { } scheduler)
