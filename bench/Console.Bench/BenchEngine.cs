@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using WebhookConsole.Engine;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Persistence;
-using WebhookConsole.Engine.Scheduling;
+using Quartz;
 using WebhookConsole.Engine.Security;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Web.Security;
@@ -79,7 +79,7 @@ public sealed class BenchEngine : IAsyncDisposable
     public async Task StartDeliveringAsync()
     {
         if (!_scheduling)
-            await Get<ConsoleScheduler>().StartAsync(CancellationToken.None);
+            await (await Get<ISchedulerFactory>().GetScheduler()).Start(); // as Quartz's hosted service does at start-up
         _scheduling = true;
         await Get<DeliveryDispatcher>().StartAsync(CancellationToken.None);
         _delivering = true;
@@ -104,7 +104,7 @@ public sealed class BenchEngine : IAsyncDisposable
         if (_delivering)
             await Get<DeliveryDispatcher>().StopAsync(CancellationToken.None);
         if (_scheduling)
-            await Get<ConsoleScheduler>().StopAsync(CancellationToken.None);
+            await (await Get<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: true);
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }

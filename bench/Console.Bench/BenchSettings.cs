@@ -14,9 +14,11 @@ public sealed record BenchSettings
     public int LatencySeconds { get; init; } = 10;
     public int FanoutWebhooks { get; init; } = 1000;
     public int FanoutRepeats { get; init; } = 3;
+    /// <summary>How long publishing is measured, seconds (each of single events and batches).</summary>
+    public int PublishSeconds { get; init; } = 10;
     /// <summary>Attempts in the store for the delivery log query.</summary>
     public int LogAttempts { get; init; } = 1_000_000;
-    /// <summary>Scenarios to run (throughput, latency, fanout, logpage); all when empty.</summary>
+    /// <summary>Scenarios to run (throughput, hangfire, latency, fanout, logpage, publish); all when empty.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
@@ -25,7 +27,7 @@ public sealed record BenchSettings
     public static BenchSettings Parse(string[] args)
     {
         var settings = args.Contains("--quick")
-            ? new BenchSettings { Quick = true, Deliveries = 4_000, Rounds = 1, WarmUp = 4_000, LatencySeconds = 3, FanoutRepeats = 1, LogAttempts = 200_000 }
+            ? new BenchSettings { Quick = true, Deliveries = 4_000, Rounds = 1, WarmUp = 4_000, LatencySeconds = 3, FanoutRepeats = 1, LogAttempts = 200_000, PublishSeconds = 4 }
             : new BenchSettings();
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')))
         {
@@ -39,7 +41,7 @@ public sealed record BenchSettings
                 "attempts" => settings with { LogAttempts = int.Parse(value) },
                 "rate" => settings with { LatencyRate = int.Parse(value) },
                 "seconds" => settings with { LatencySeconds = int.Parse(value) },
-                _ => throw new ArgumentException($"Unknown option --{name}. Options: --quick, --only=throughput,latency,fanout,logpage, " +
+                _ => throw new ArgumentException($"Unknown option --{name}. Options: --quick, --only=throughput,hangfire,latency,fanout,logpage,publish, " +
                                                  "--rounds=N, --deliveries=N, --warmup=N, --attempts=N, --rate=N, --seconds=N."),
             };
         }

@@ -30,6 +30,9 @@ public sealed class WebhookEngineOptions
     /// <summary>On stop, attempts in flight get this long to finish; the rest go back to pending.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Tags attempt metrics with the webhook id (<c>Metrics:WebhookIdTag</c>); off by default, as each webhook adds series.</summary>
+    public bool MetricsWebhookIdTag { get; set; }
+
     /// <summary>How long a rotated-out secret keeps signing alongside the new one.</summary>
     public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
 }

@@ -13,6 +13,8 @@ public sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? CreatedBy { get; set; }
+    /// <summary>What the key may do: one of <see cref="ApiKeyScopes"/>; keys made before scopes existed are <c>full</c>.</summary>
+    public string Scope { get; set; } = ApiKeyScopes.Full;
 
     public bool IsActive => RevokedAt is null;
 }

@@ -15,14 +15,16 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> dbFactory,
     // Writing LastUsedAt on every request would turn each API read into a write; once a minute is enough to be useful.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <summary>Creates a key and returns it with its plaintext, which is never stored and cannot be shown again.</summary>
-    public async Task<(ApiKey Key, string Plaintext)> CreateAsync(string name, string actor, CancellationToken ct = default)
+    /// <summary>Creates a key with <paramref name="scope"/> (<see cref="ApiKeyScopes"/>) and returns it with its plaintext, which is never stored and cannot be shown again.</summary>
+    public async Task<(ApiKey Key, string Plaintext)> CreateAsync(string name, string actor, string scope = ApiKeyScopes.Full, CancellationToken ct = default)
     {
         name = name.Trim();
         if (name.Length is 0 or > 200)
             throw new ArgumentException("A key needs a name of 1 to 200 characters.", nameof(name));
+        if (!ApiKeyScopes.IsKnown(scope))
+            throw new ArgumentException($"The scope is one of {string.Join(", ", ApiKeyScopes.All)}.", nameof(scope));
         var plaintext = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var key = await StoreAsync(name, plaintext, actor, ct);
+        var key = await StoreAsync(name, plaintext, actor, scope, ct);
         return (key, plaintext);
     }
 
@@ -33,7 +35,7 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct))
             return;
-        await StoreAsync("bootstrap (from configuration)", plaintext, "system", ct);
+        await StoreAsync("bootstrap (from configuration)", plaintext, "system", ApiKeyScopes.Full, ct);
     }
 
     /// <summary>All keys, newest first, revoked ones included.</summary>
@@ -80,7 +82,7 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> dbFactory,
     public static string Hash(string plaintext) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
 
-    private async Task<ApiKey> StoreAsync(string name, string plaintext, string actor, CancellationToken ct)
+    private async Task<ApiKey> StoreAsync(string name, string plaintext, string actor, string scope, CancellationToken ct)
     {
         var key = new ApiKey
         {
@@ -89,10 +91,11 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> dbFactory,
             Hash = Hash(plaintext),
             CreatedAt = time.GetUtcNow(),
             CreatedBy = actor,
+            Scope = scope,
         };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiKeys.Add(key);
-        audit.Add(db, actor, "api_key.created", "api_key", key.Id.ToString(), key.Name);
+        audit.Add(db, actor, "api_key.created", "api_key", key.Id.ToString(), key.Name, new Dictionary<string, object?> { ["scope"] = scope });
         await db.SaveChangesAsync(ct);
         return key;
     }

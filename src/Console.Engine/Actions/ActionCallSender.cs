@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Polly;
 using WebhookConsole.Engine.Delivery;
 
 namespace WebhookConsole.Engine.Actions;
@@ -14,29 +13,22 @@ public sealed record CallOutcome(int? StatusCode, string? ResponseBody, int Dura
 
 /// <summary>
 /// Sends an action's request through the outbound webhooks' HTTP client, so the same SSRF rules hold (every resolved
-/// address checked at connect time, no redirects), under a Polly timeout like theirs.
+/// address checked at connect time, no redirects), under the same timeout (<see cref="OutboundHttp"/>).
 /// </summary>
 public sealed class ActionCallSender(IHttpClientFactory clients, TimeProvider time)
 {
-    private const int MaxResponseBytes = 64 * 1024;
-
     /// <summary>Sends <paramref name="request"/> (which must be sendable) and reads the first 64 KB of the answer.</summary>
     public async Task<CallOutcome> SendAsync(PreparedRequest request, TimeSpan timeout, CancellationToken ct)
     {
         using var message = ToMessage(request);
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(timeout).Build();
         var started = time.GetTimestamp();
         int Elapsed() => (int)time.GetElapsedTime(started).TotalMilliseconds;
         try
         {
-            var client = clients.CreateClient(WebhookSender.HttpClientName);
-            return await pipeline.ExecuteAsync(async token =>
-            {
-                using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token);
-                var body = await ReadPrefixAsync(response.Content, token);
-                var status = (int)response.StatusCode;
-                return new CallOutcome(status, body, Elapsed(), status is >= 200 and <= 299 ? null : Describe(response));
-            }, ct);
+            using var response = await clients.SendAsync(message, timeout, ct);
+            var body = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct)); // the first 64 KB, read inside the timeout
+            var status = (int)response.StatusCode;
+            return new CallOutcome(status, body, Elapsed(), status is >= 200 and <= 299 ? null : Describe(response));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -70,15 +62,5 @@ public sealed class ActionCallSender(IHttpClientFactory clients, TimeProvider ti
         return (int)response.StatusCode is >= 300 and <= 399
             ? $"{text}: redirects are not followed (Location: {response.Headers.Location})"
             : text;
-    }
-
-    private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)
-    {
-        await using var stream = await content.ReadAsStreamAsync(ct);
-        var buffer = new byte[MaxResponseBytes];
-        int read = 0, n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
-            read += n;
-        return Encoding.UTF8.GetString(buffer, 0, read);
     }
 }

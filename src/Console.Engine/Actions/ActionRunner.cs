@@ -24,7 +24,8 @@ public sealed record InvokeResult(
 /// <summary>Previews and invokes assistants' webhook actions; every invocation is written to the session log.</summary>
 public sealed partial class ActionRunner(
     ActionService actions, SessionService sessions, AssistantService assistants, ActionCallSender sender,
-    DestinationPolicy destinations, EventPublisher publisher, TimeProvider time, ILogger<ActionRunner> logger)
+    DestinationPolicy destinations, EventPublisher publisher, Telemetry.EngineMetrics metrics, TimeProvider time,
+    ILogger<ActionRunner> logger)
 {
     /// <summary>The request as it would be sent for <paramref name="session"/> (or none), with sample data added; sends nothing.</summary>
     public async Task<ActionPreview> PreviewAsync(AssistantAction action, AssistantSession? session, JsonObject? arguments,
@@ -70,6 +71,7 @@ public sealed partial class ActionRunner(
             var error = refusal + string.Join(" ", refused.SelectMany(e => e.Value));
             var entry = await LogAsync(session, action, shown, used, at, null, null, error);
             LogRefused(logger, action.Id, session.Id);
+            metrics.ActionCalled("refused", null);
             return new InvokeResult(shown, used, refused, null, null, null, entry);
         }
 
@@ -78,6 +80,7 @@ public sealed partial class ActionRunner(
         var logged = await LogAsync(session, action, shown, used, at, outcome, clientData,
             outcome.Error ?? mergeProblem);
         LogCalled(logger, action.Id, session.Id, outcome.StatusCode, outcome.DurationMs);
+        metrics.ActionCalled(outcome.Succeeded ? "succeeded" : "failed", outcome.StatusCode);
         return new InvokeResult(shown, used, refused, outcome, action.InterpretResponse ? action.ResponseDirective : null, clientData, logged);
     }
 

@@ -17,7 +17,8 @@ namespace WebhookConsole.Engine.Delivery;
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     IDbContextFactory<ConsoleDbContext> dbFactory,
-    StoreWriter writer,
+    IDeliveryStore store,
+    SubscriptionCache cache,
     DeliveryWorker worker,
     DeliverySignal signal,
     EndpointGate gate,
@@ -31,6 +32,8 @@ public sealed partial class DeliveryDispatcher(
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+    /// <summary>Deliveries whose attempt crashed (e.g. the store was full) and may still be Sending in the store: they go back to pending.</summary>
+    private readonly ConcurrentDictionary<Guid, byte> _stranded = new();
     private readonly CancellationTokenSource _abandon = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,6 +46,8 @@ public sealed partial class DeliveryDispatcher(
             {
                 try
                 {
+                    if (!_stranded.IsEmpty)
+                        await ReleaseStrandedAsync(stoppingToken);
                     var free = slots.CurrentCount;
                     var claimed = free > 0 ? await ClaimDueAsync(free, stoppingToken) : [];
                     foreach (var (delivery, subscription) in claimed)
@@ -56,7 +61,8 @@ public sealed partial class DeliveryDispatcher(
                 }
                 catch (Exception e)
                 {
-                    LogLoopFailed(e);
+                    if (!Persistence.StoreSpace.IsFull(e)) // a full store is said once, by StoreSpace; the loop only waits for room
+                        LogLoopFailed(e);
                     await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
                 }
             }
@@ -83,7 +89,13 @@ public sealed partial class DeliveryDispatcher(
         var attempt = new Task<Task>(async () =>
         {
             try { await worker.AttemptAsync(delivery, subscription, _abandon.Token, ReleaseSlot); }
-            catch (Exception e) { LogAttemptCrashed(e, delivery.Id); }
+            catch (Exception e)
+            {
+                // Whatever the attempt got to, the delivery must not stay Sending until the next start.
+                _stranded.TryAdd(delivery.Id, 0);
+                if (!Persistence.StoreSpace.IsFull(e))
+                    LogAttemptCrashed(e, delivery.Id);
+            }
             finally
             {
                 ReleaseSlot();
@@ -129,52 +141,56 @@ public sealed partial class DeliveryDispatcher(
             LogRecovered(recovered);
     }
 
+    /// <summary>Deliveries whose attempt crashed go back to pending (as after a crash of the process); kept for the next round while the store cannot write.</summary>
+    private async Task ReleaseStrandedAsync(CancellationToken ct)
+    {
+        var ids = _stranded.Keys.Where(id => !_inFlight.ContainsKey(id)).ToList();
+        if (ids.Count == 0)
+            return;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var released = await db.Deliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Sending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.State, DeliveryState.Pending)
+                .SetProperty(d => d.NextAttemptAt, now)
+                .SetProperty(d => d.AttemptCount, d => d.AttemptCount > d.ScheduleStart ? d.AttemptCount - 1 : d.AttemptCount), ct);
+        foreach (var id in ids)
+            _stranded.TryRemove(id, out _);
+        if (released > 0)
+            LogReleased(released);
+    }
+
     /// <summary>
-    /// Moves up to <paramref name="max"/> due deliveries to Sending, committed (with the other writes waiting) before any is sent;
-    /// returns each with its subscription as it is now (null when deleted), so the attempt need not read either again.
+    /// Moves up to <paramref name="max"/> due deliveries to Sending in one statement, committed (with the other writes waiting)
+    /// before any is sent; returns each with its subscription as it is now (null when deleted), from the cache while unchanged,
+    /// so the attempt need not read either again.
     /// </summary>
     private async Task<IReadOnlyList<(WebhookDelivery Delivery, WebhookSubscription? Subscription)>> ClaimDueAsync(int max, CancellationToken ct)
     {
-        var claimed = new List<(WebhookDelivery, WebhookSubscription?)>();
-        try
+        var (blocked, room) = gate.Capacity();
+        var rows = await store.ClaimDueAsync(new ClaimLimits(max, options.Value.MaxConcurrentPerEndpoint, blocked, room, time.GetUtcNow()), ct);
+        var claimed = new List<(WebhookDelivery, WebhookSubscription?)>(rows.Count);
+        var subscriptions = await cache.GetManyAsync(rows.Select(r => (r.Delivery.SubscriptionId, r.Subscription)), CancellationToken.None);
+        foreach (var (delivery, _) in rows)
         {
-            await writer.WriteAsync(async db =>
+            var subscription = subscriptions[delivery.SubscriptionId];
+            // The claim kept within each endpoint's room; a rate limit's spacing can still say no, and then it waits in the store.
+            if (!gate.TryAcquire(delivery.SubscriptionId, subscription?.MaxConcurrency ?? options.Value.MaxConcurrentPerEndpoint, subscription?.RateLimitPerSecond))
             {
-                var now = time.GetUtcNow();
-                var blocked = gate.Blocked();
-                var candidates = await db.Deliveries.AsNoTracking()
-                    .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now
-                                && !blocked.Contains(d.SubscriptionId))
-                    .OrderBy(d => d.NextAttemptAt)
-                    .Take(max * 4)
-                    .ToListAsync(CancellationToken.None);
-                if (candidates.Count == 0)
-                    return;
-                var ids = candidates.Select(d => d.SubscriptionId).Distinct().ToList();
-                var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id))
-                    .ToDictionaryAsync(s => s.Id, CancellationToken.None);
-                foreach (var delivery in candidates)
+                DeliveryTransitions.Release(delivery, time.GetUtcNow());
+                try
                 {
-                    if (claimed.Count == max)
-                        break;
-                    subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription); // a deleted subscription's rows are claimed and cancelled
-                    if (!gate.TryAcquire(delivery.SubscriptionId, subscription?.MaxConcurrency ?? options.Value.MaxConcurrentPerEndpoint, subscription?.RateLimitPerSecond))
-                        continue;
-                    db.Attach(delivery);
-                    DeliveryTransitions.Start(delivery);
-                    claimed.Add((delivery, subscription));
+                    await store.SaveStateAsync(delivery, CancellationToken.None);
                 }
-                await db.SaveChangesAsync(CancellationToken.None);
-            }, flush: false, ct);
-        }
-        catch
-        {
-            foreach (var (delivery, _) in claimed)
-                gate.Release(delivery.SubscriptionId);
-            throw;
-        }
-        foreach (var (delivery, _) in claimed)
+                catch (Exception e) when (Persistence.StoreSpace.IsFull(e))
+                {
+                    _stranded.TryAdd(delivery.Id, 0); // released at the next round that can write
+                }
+                continue;
+            }
+            claimed.Add((delivery, subscription));
             observer.DeliveryStateChanged(new(delivery.Id, delivery.SubscriptionId, DeliveryWorker.Name(DeliveryState.Sending), null));
+        }
         return claimed;
     }
 
@@ -210,6 +226,9 @@ public sealed partial class DeliveryDispatcher(
 
     [LoggerMessage(LogLevel.Information, "Recovered {Count} deliveries left sending by an earlier stop; they will be sent again")]
     private partial void LogRecovered(int count);
+
+    [LoggerMessage(LogLevel.Information, "{Count} deliveries whose attempt could not be recorded went back to pending; they will be sent again")]
+    private partial void LogReleased(int count);
 
     [LoggerMessage(LogLevel.Information, "Stopping: waiting up to {GraceSeconds} s for {Count} attempts in flight")]
     private partial void LogDraining(int count, double graceSeconds);

@@ -86,25 +86,27 @@ public sealed class DeliveryLog(IDbContextFactory<ConsoleDbContext> dbFactory)
         return new DeliveryWithAttempts(delivery, attempts);
     }
 
-    /// <summary>Per subscription, attempts and successes in the last 24 hours, in hourly buckets (oldest first).</summary>
+    /// <summary>
+    /// Per subscription, attempts and successes in the last 24 clock hours (UTC; the newest is the hour <paramref name="now"/> is
+    /// in), oldest first. Read from the hourly counters the attempt records keep, so it costs 24 rows per webhook at any volume.
+    /// </summary>
     public async Task<IReadOnlyDictionary<Guid, HourlyRate[]>> SuccessRatesAsync(DateTimeOffset now, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var since = now - TimeSpan.FromHours(24);
-        // Streamed and counted as the rows go by: a busy day is millions of attempts, too many to hold in memory at once.
-        var counts = new Dictionary<Guid, (int[] Attempts, int[] Succeeded)>();
-        await foreach (var (subscription, at, succeeded) in db.DeliveryAttempts.AsNoTracking().Where(a => a.At > since && !a.IsTest)
-                           .Select(a => ValueTuple.Create(a.SubscriptionId, a.At, a.Succeeded)).AsAsyncEnumerable().WithCancellation(ct))
+        var first = HourlyCount.HourOf(now) - TimeSpan.FromHours(23);
+        var rows = await HoursSinceAsync(first, ct);
+        return rows.GroupBy(c => c.SubscriptionId).ToDictionary(g => g.Key, g =>
         {
-            if (!counts.TryGetValue(subscription, out var hours))
-                counts[subscription] = hours = (new int[24], new int[24]);
-            var index = Math.Clamp((int)(at - since).TotalHours, 0, 23);
-            hours.Attempts[index]++;
-            if (succeeded)
-                hours.Succeeded[index]++;
-        }
-        return counts.ToDictionary(c => c.Key, c => Enumerable.Range(0, 24)
-            .Select(i => new HourlyRate(now - TimeSpan.FromHours(24 - i), c.Value.Attempts[i], c.Value.Succeeded[i])).ToArray());
+            var hours = Enumerable.Range(0, 24).Select(i => new HourlyRate(first + TimeSpan.FromHours(i), 0, 0)).ToArray();
+            foreach (var c in g)
+                hours[(int)((c.Hour - first).Ticks / TimeSpan.TicksPerHour)] = new HourlyRate(c.Hour, c.Attempts, c.Succeeded);
+            return hours;
+        });
+    }
+
+    private async Task<List<HourlyCount>> HoursSinceAsync(DateTimeOffset first, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Set<HourlyCount>().AsNoTracking().Where(c => c.Hour >= first).ToListAsync(ct);
     }
 }
 

@@ -1,18 +1,21 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Subscriptions;
+using WebhookConsole.Engine.Telemetry;
 
 namespace WebhookConsole.Engine.Delivery;
 
 /// <summary>Makes one attempt of a claimed delivery and records it: the attempt row, the new state and the subscription's health, together.</summary>
 public sealed class DeliveryWorker(
     IDbContextFactory<ConsoleDbContext> dbFactory,
-    StoreWriter writer,
+    IDeliveryStore store,
     SubscriptionService subscriptions,
     SubscriptionHealth health,
     WebhookSender sender,
     IDeliveryObserver observer,
+    EngineMetrics metrics,
     IOptions<WebhookEngineOptions> options,
     TimeProvider time)
 {
@@ -52,6 +55,10 @@ public sealed class DeliveryWorker(
             return null;
         }
 
+        // A child of the publish that created the delivery, however long ago: publish → attempt → retry is one trace.
+        using var activity = ConsoleTelemetry.StartFrom("deliver " + delivery.EventType, delivery.TraceParent, ActivityKind.Client);
+        activity?.SetTag("webhook_console.delivery.id", delivery.Id).SetTag("webhook_console.attempt", delivery.AttemptCount)
+            .SetTag("webhook_console.webhook.id", subscription.Id);
         AttemptOutcome outcome;
         try
         {
@@ -67,6 +74,9 @@ public sealed class DeliveryWorker(
         }
 
         sent?.Invoke();
+        activity?.SetTag("webhook_console.outcome", outcome.Succeeded ? "succeeded" : "failed").SetTag("http.response.status_code", outcome.StatusCode);
+        if (!outcome.Succeeded)
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Failure);
         var now = time.GetUtcNow();
         var attempt = new DeliveryAttempt
         {
@@ -84,22 +94,16 @@ public sealed class DeliveryWorker(
             ResponseHeaders = outcome.ResponseHeaders,
             ResponseBody = outcome.ResponseBody,
         };
-        // The attempt row, the delivery's new state and the subscription's health: one transaction.
-        var disabled = await writer.WriteAsync(async db =>
-        {
-            db.Attach(delivery);
-            db.Attach(subscription);
-            db.DeliveryAttempts.Add(attempt);
-            if (outcome.Succeeded)
-                DeliveryTransitions.Succeed(delivery, now);
-            else
-                DeliveryTransitions.Fail(delivery, RetryAt(delivery, subscription, outcome, now), now);
-            var disabled = delivery.IsTest ? null : health.Record(db, subscription, delivery, outcome, now);
-            await db.SaveChangesAsync(CancellationToken.None);
-            return disabled;
-        }, flush: false);
-        if (disabled is not null)
-            await health.AnnounceAsync(disabled, CancellationToken.None);
+        if (outcome.Succeeded)
+            DeliveryTransitions.Succeed(delivery, now);
+        else
+            DeliveryTransitions.Fail(delivery, RetryAt(delivery, subscription, outcome, now), now);
+        // The attempt row, the delivery's new state, the subscription's health and hourly counter: one transaction.
+        var recorded = await RecordAsync(attempt, delivery, ct);
+        attempt.Id = recorded.AttemptId;
+        if (!delivery.IsTest)
+            await health.CheckAsync(subscription.Id, recorded, outcome, now);
+        metrics.AttemptRecorded(delivery, outcome, now);
 
         observer.AttemptRecorded(new(attempt.Id, delivery.Id, subscription.Id, delivery.EventType, attempt.Number,
             outcome.Succeeded ? "succeeded" : "failed", outcome.StatusCode, outcome.DurationMs, now, delivery.IsTest, outcome.Failure));
@@ -107,14 +111,36 @@ public sealed class DeliveryWorker(
         return attempt;
     }
 
-    /// <summary>Applies a state change to the delivery and commits it.</summary>
-    private Task SaveAsync(WebhookDelivery delivery, Action<WebhookDelivery> change) =>
-        writer.WriteAsync(async db =>
+    /// <summary>
+    /// Records the attempt; while the store is full, tries again until there is room (or the console stops, and the delivery,
+    /// still sending, goes back to pending at the next start): the attempt happened, and sending it again is only the last resort.
+    /// </summary>
+    private async Task<RecordedAttempt> RecordAsync(DeliveryAttempt attempt, WebhookDelivery delivery, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromMilliseconds(250);
+        while (true)
         {
-            db.Attach(delivery);
-            change(delivery);
-            await db.SaveChangesAsync(CancellationToken.None);
-        }, flush: false);
+            try
+            {
+                return await store.RecordAttemptAsync(attempt, delivery);
+            }
+            catch (Exception e) when (StoreSpace.IsFull(e))
+            {
+                await Task.Delay(wait, time, ct);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxRecordWait.Ticks));
+            }
+        }
+    }
+
+    /// <summary>The longest wait between two tries to record an attempt while the store is full.</summary>
+    private static readonly TimeSpan MaxRecordWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Applies a state change to the claimed delivery and commits it.</summary>
+    private Task SaveAsync(WebhookDelivery delivery, Action<WebhookDelivery> change)
+    {
+        change(delivery);
+        return store.SaveStateAsync(delivery);
+    }
 
     // 410 Gone: the receiver says it will never want this again, so no retry.
     private DateTimeOffset? RetryAt(WebhookDelivery delivery, WebhookSubscription subscription, AttemptOutcome outcome, DateTimeOffset now) =>

@@ -12,6 +12,7 @@ public sealed class EndpointGate(TimeProvider time)
     {
         public int InFlight;
         public int MaxInFlight = int.MaxValue;
+        public bool RateLimited;
         public DateTimeOffset NextSlot;
     }
 
@@ -24,6 +25,7 @@ public sealed class EndpointGate(TimeProvider time)
             if (!_lanes.TryGetValue(subscriptionId, out var lane))
                 _lanes[subscriptionId] = lane = new Lane { NextSlot = now };
             lane.MaxInFlight = maxInFlight;
+            lane.RateLimited = perSecond is > 0;
             if (lane.InFlight >= maxInFlight || lane.NextSlot > now)
                 return false;
             lane.InFlight++;
@@ -53,6 +55,28 @@ public sealed class EndpointGate(TimeProvider time)
         {
             var now = time.GetUtcNow();
             return _lanes.Where(l => l.Value.InFlight >= l.Value.MaxInFlight || l.Value.NextSlot > now).Select(l => l.Key).ToList();
+        }
+    }
+
+    /// <summary>
+    /// For the claim: subscriptions that can take no attempt now, and how many more the others with attempts in flight can take
+    /// (one at a time when rate-limited, the spacing is checked again by <see cref="TryAcquire"/>).
+    /// </summary>
+    public (List<Guid> Blocked, Dictionary<Guid, int> Room) Capacity()
+    {
+        lock (_lanes)
+        {
+            var now = time.GetUtcNow();
+            var blocked = new List<Guid>();
+            var room = new Dictionary<Guid, int>();
+            foreach (var (id, lane) in _lanes)
+            {
+                if (lane.InFlight >= lane.MaxInFlight || lane.NextSlot > now)
+                    blocked.Add(id);
+                else
+                    room[id] = lane.RateLimited ? 1 : lane.MaxInFlight - lane.InFlight;
+            }
+            return (blocked, room);
         }
     }
 

@@ -29,6 +29,8 @@ public sealed class Redelivery(
             throw new RedeliveryException($"The webhook '{subscription.Name}' is disabled. Enable it first, then resend.");
         if (delivery.IsTest)
             throw new RedeliveryException("A \"Send test\" delivery is tried once; use Send test again instead.");
+        if (delivery.Body.Length == 0)
+            throw new RedeliveryException("Its body was removed after the time set in Retention:DeliveryBodies, so it cannot be sent again.");
         if (delivery.State is DeliveryState.Pending or DeliveryState.Sending)
             throw new RedeliveryException($"The delivery is already {DeliveryWorker.Name(delivery.State)}; wait for its attempt to finish.");
 
@@ -64,7 +66,8 @@ public sealed class Redelivery(
             States = string.Join(",", chosen.Select(DeliveryWorker.Name)),
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var matching = db.Deliveries.Where(d => d.SubscriptionId == subscriptionId && !d.IsTest && chosen.Contains(d.State) && d.CreatedAt >= since);
+        var matching = db.Deliveries.Where(d => d.SubscriptionId == subscriptionId && !d.IsTest && chosen.Contains(d.State) && d.CreatedAt >= since
+                                              && d.Body != ""); // a body removed by retention cannot be sent again
         if (until is { } u)
             matching = matching.Where(d => d.CreatedAt <= u);
         run.Count = await matching.ExecuteUpdateAsync(x => x

@@ -20,6 +20,8 @@ public sealed class WebhookDelivery
     public Guid? ReplayId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>The W3C <c>traceparent</c> of the publish that created it, so every attempt, even a retry hours later, joins that trace.</summary>
+    public string? TraceParent { get; set; }
     /// <summary>A "Send test" delivery: attempted once, never retried, never changes the subscription's health.</summary>
     public bool IsTest { get; set; }
 }

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
-using Polly;
 using Polly.Timeout;
 using WebhookConsole.Engine.Signing;
 using WebhookConsole.Engine.Subscriptions;
@@ -16,34 +15,44 @@ public sealed class WebhookSender
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client whose handler enforces the destination policy.</summary>
     public const string HttpClientName = "webhooks";
-    private const int MaxResponseBytes = 64 * 1024;
     private const string Masked = "••••••••";
-    private static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("webhook.timeout");
     private static readonly string UserAgent =
         "WebhookConsole/" + (typeof(WebhookSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0");
 
     private readonly IHttpClientFactory _clients;
     private readonly TimeProvider _time;
-    private readonly ResiliencePipeline _pipeline;
+    /// <summary>Endpoints (scheme, host, port) that close the connection after each answer.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _closing = new(StringComparer.OrdinalIgnoreCase);
 
     public WebhookSender(IHttpClientFactory clients, TimeProvider time)
     {
         _clients = clients;
         _time = time;
-        // The per-attempt timeout covers sending and reading the (first 64 KB of the) response.
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(TimeoutKey, TimeSpan.FromSeconds(10))),
-            })
-            .Build();
     }
 
-    /// <summary>POSTs <paramref name="body"/> to the subscription's URL with every signature header.</summary>
+    /// <summary>
+    /// POSTs <paramref name="body"/> to the subscription's URL with every signature header. A receiver that closes the connection
+    /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on. Nothing is sent twice
+    /// within one attempt: each request a receiver gets is an attempt in the log.
+    /// </summary>
     public async Task<AttemptOutcome> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
+        var endpoint = EndpointOf(url);
+        var closing = _closing.ContainsKey(endpoint);
+        var outcome = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing, ct);
+        // A connection closed before any answer: the next attempts (not this one: every request is a logged attempt) say Connection: close.
+        if (outcome.Exception is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || outcome.Answer is { Version: { Major: 1, Minor: 0 } })
+            _closing.TryAdd(endpoint, 0); // it closes after each answer: never offer it a connection to reuse
+        return outcome.Outcome;
+    }
+
+    private readonly record struct Sent(AttemptOutcome Outcome, HttpResponseMessage? Answer, Exception? Exception);
+
+    private async Task<Sent> SendOnceAsync(string url, string messageId, byte[] bytes, IReadOnlyList<string> secrets,
+        IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, bool closing, CancellationToken ct)
+    {
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
@@ -54,34 +63,37 @@ public sealed class WebhookSender
         request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, bytes));
         foreach (var (key, value) in customHeaders)
             request.Headers.TryAddWithoutValidation(key, value);
+        if (closing)
+            request.Headers.ConnectionClose = true;
         var loggedHeaders = MaskedHeaders(request, customHeaders);
 
         var started = _time.GetTimestamp();
         int Elapsed() => (int)_time.GetElapsedTime(started).TotalMilliseconds;
-        var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(TimeoutKey, timeout);
         try
         {
-            var client = _clients.CreateClient(HttpClientName);
-            return await _pipeline.ExecuteAsync(async (ctx, state) =>
-            {
-                using var response = await client.SendAsync(state, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
-                var responseBody = await ReadPrefixAsync(response.Content, ctx.CancellationToken);
-                var status = (int)response.StatusCode;
-                var ok = status is >= 200 and <= 299;
-                return new AttemptOutcome(ok, status, ok ? null : DescribeStatus(response), Elapsed(), loggedHeaders,
-                    ResponseHeadersJson(response), responseBody, RetryAfter(response, _time.GetUtcNow()));
-            }, context, request);
+            using var response = await _clients.SendAsync(request, timeout, ct);
+            var responseBody = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct)); // the first 64 KB, read inside the timeout
+            var status = (int)response.StatusCode;
+            var ok = status is >= 200 and <= 299;
+            return new Sent(new AttemptOutcome(ok, status, ok ? null : DescribeStatus(response), Elapsed(), loggedHeaders,
+                ResponseHeadersJson(response), responseBody, RetryAfter(response, _time.GetUtcNow())), response, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new AttemptOutcome(false, null, DescribeFailure(e, timeout, request.RequestUri!), Elapsed(), loggedHeaders, null, null);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            return new Sent(new AttemptOutcome(false, null, DescribeFailure(e, timeout, request.RequestUri!), Elapsed(), loggedHeaders, null, null),
+                null, Innermost<HttpIOException>(e));
         }
     }
+
+    private static T? Innermost<T>(Exception e) where T : Exception
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is T found)
+                return found;
+        return null;
+    }
+
+    private static string EndpointOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 
     /// <summary>Why an attempt failed, in words a person can act on.</summary>
     public static string DescribeFailure(Exception e, TimeSpan timeout, Uri url)
@@ -128,17 +140,6 @@ public sealed class WebhookSender
         { Date: { } date } => date - now,
         _ => null,
     };
-
-    private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken ct)
-    {
-        await using var stream = await content.ReadAsStreamAsync(ct);
-        var buffer = new byte[MaxResponseBytes];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
-            read += n;
-        return Encoding.UTF8.GetString(buffer, 0, read);
-    }
 
     private static string MaskedHeaders(HttpRequestMessage request, IReadOnlyList<(string Key, string Value)> custom)
     {

@@ -37,6 +37,11 @@ public sealed partial class InboundProcessor(
             {
                 break;
             }
+            catch (Exception e) when (StoreSpace.IsFull(e))
+            {
+                // Said once by StoreSpace; the request stays pending (or publishing) and is taken up again once there is room.
+                await signal.WaitAsync(TimeSpan.FromSeconds(2), time, stoppingToken);
+            }
             catch (Exception e)
             {
                 LogLoopFailed(e);
@@ -67,6 +72,9 @@ public sealed partial class InboundProcessor(
         var request = await db.Set<InboundRequest>().FirstOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is not { Processing: InboundProcessing.Pending or InboundProcessing.Publishing })
             return;
+        // A child of the request that brought it in: the mapping and the deliveries it publishes join the request's trace.
+        using var activity = Telemetry.ConsoleTelemetry.StartFrom("process inbound request", request.TraceParent, System.Diagnostics.ActivityKind.Consumer);
+        activity?.SetTag("webhook_console.inbound.id", request.InboundWebhookId).SetTag("webhook_console.inbound.request_id", request.Id);
         try
         {
             if (request.Processing == InboundProcessing.Pending)
@@ -80,8 +88,9 @@ public sealed partial class InboundProcessor(
                 await db.SaveChangesAsync(ct);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is not OperationCanceledException || !ct.IsCancellationRequested) && !StoreSpace.IsFull(e))
         {
+            // (A full store is not the request's fault: it stays where it was and is processed once there is room.)
             // Failed, not retried forever: one bad request must not hold up the rest. "Process again" retries it.
             var why = e is ContactDataException or EventValidationException or System.Text.Json.JsonException
                 ? e.Message : "Processing failed unexpectedly: " + e.Message;
@@ -108,6 +117,9 @@ public sealed partial class InboundProcessor(
             return;
         }
 
+        // Its own span, a child of the processing: the trace shows which mapping turned the request into what it published.
+        using var span = Telemetry.ConsoleTelemetry.Source.StartActivity("apply mapping " + mapping.Name);
+        span?.SetTag("webhook_console.mapping.id", mapping.Id).SetTag("webhook_console.inbound.request_id", request.Id);
         var mapped = MappingApplier.Apply(mapping.Fields, JsonNode.Parse(request.Payload ?? "null"));
         var round = request.ProcessCount + 1;
         var events = new List<ProducedEvent>();
@@ -139,6 +151,7 @@ public sealed partial class InboundProcessor(
         if (mapped.Missing.Count > 0)
             said.Add($"Not in this request: {string.Join(", ", mapped.Missing)}.");
 
+        span?.SetTag("webhook_console.events", events.Count);
         request.Events = events;
         request.Result = string.Join(" ", said);
         request.ProcessCount = round;

@@ -57,6 +57,7 @@ public sealed class InboundReceiver(
             BodyLength = request.BodyLength,
             BodyTruncated = request.TooLarge,
             DeliveryKey = InboundHeaders.DeliveryKey(Header),
+            TraceParent = Telemetry.ConsoleTelemetry.CurrentTraceParent(),
         };
 
         InboundReceipt receipt;
@@ -135,8 +136,15 @@ public sealed class InboundReceiver(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Add(row);
         await db.SaveChangesAsync(ct);
-        await db.Set<InboundWebhook>().Where(w => w.Id == row.InboundWebhookId)
-            .ExecuteUpdateAsync(u => u.SetProperty(w => w.LastRequestAt, row.ReceivedAt), ct);
+        try
+        {
+            await db.Set<InboundWebhook>().Where(w => w.Id == row.InboundWebhookId)
+                .ExecuteUpdateAsync(u => u.SetProperty(w => w.LastRequestAt, row.ReceivedAt), ct);
+        }
+        catch (Exception e) when (StoreSpace.IsFull(e))
+        {
+            // The request is stored, so it is answered as such; only "last request at" is behind until the next one.
+        }
         observer.RequestChanged(new InboundRequestChanged(row.Id, row.InboundWebhookId, row.Status, Name(row.Outcome), Name(row.Processing), row.ReceivedAt));
     }
 

@@ -40,6 +40,8 @@ public sealed class InboundRequest
     /// <summary>How many times it was processed; part of the event ids so "process again" publishes anew.</summary>
     public int ProcessCount { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+    /// <summary>The W3C <c>traceparent</c> of the request that delivered it, so its processing (and the deliveries it causes) joins that trace.</summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>An event an inbound request produced. Its id is derived from the request, so publishing it twice is harmless.</summary>
@@ -88,6 +90,7 @@ internal sealed class InboundRequestConfiguration : IEntityTypeConfiguration<Inb
         e.Property(x => x.DeliveryKey).HasMaxLength(200);
         e.Property(x => x.SourceAddress).HasMaxLength(64);
         e.Property(x => x.ContentType).HasMaxLength(200);
+        e.Property(x => x.TraceParent).HasMaxLength(128);
         e.Property(x => x.Events).AsJson();
         // The log pages newest first per inbound webhook; the processor asks for what is pending.
         e.HasIndex(x => new { x.InboundWebhookId, x.ReceivedAt });

@@ -19,7 +19,8 @@ public sealed class MappingValidationException(IReadOnlyDictionary<string, strin
 }
 
 /// <summary>Creates, changes and removes mappings; every change is audited.</summary>
-public sealed class MappingService(IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, AuditLog audit, TimeProvider time)
+public sealed class MappingService(IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, AuditLog audit,
+    Subscriptions.SubscriptionCache subscriptions, TimeProvider time)
 {
     /// <summary>A sample larger than this is not kept with the mapping (the mapping itself still saves).</summary>
     public const int MaxSampleChars = 256 * 1024;
@@ -78,6 +79,7 @@ public sealed class MappingService(IDbContextFactory<ConsoleDbContext> dbFactory
         await db.SaveChangesAsync(ct);
         await db.Set<InboundWebhook>().Where(w => w.MappingId == id).ExecuteUpdateAsync(u => u.SetProperty(w => w.MappingId, (Guid?)null), ct);
         await db.Subscriptions.Where(s => s.MappingId == id).ExecuteUpdateAsync(u => u.SetProperty(s => s.MappingId, (Guid?)null), ct);
+        subscriptions.InvalidateAll();
         return true;
     }
 

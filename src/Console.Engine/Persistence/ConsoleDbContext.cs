@@ -25,6 +25,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Email).IsUnique();
             e.Property(x => x.Email).HasMaxLength(256);
+            e.Property(x => x.Role).HasMaxLength(16).HasDefaultValue(Roles.Admin);
+            e.Property(x => x.SecurityStamp).HasMaxLength(64).HasDefaultValue("initial");
         });
         modelBuilder.Entity<ApiKey>(e =>
         {
@@ -33,6 +35,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Prefix).HasMaxLength(32);
             e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.Scope).HasMaxLength(16).HasDefaultValue(ApiKeyScopes.Full);
             e.Ignore(x => x.IsActive);
         });
         modelBuilder.Entity<AuditEntry>(e =>
@@ -65,6 +68,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
         {
             e.HasKey(x => x.Id);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.TraceParent).HasMaxLength(128);
             // The dispatcher's question: what is due now?
             e.HasIndex(x => new { x.State, x.NextAttemptAt });
             e.HasIndex(x => new { x.SubscriptionId, x.CreatedAt });
@@ -80,6 +84,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.HasIndex(x => new { x.Succeeded, x.At });
             e.HasIndex(x => new { x.EventType, x.At });
             e.HasIndex(x => x.DeliveryId);
+            // "A test was sent" (the Overview's first-run step) without scanning a day of attempts: only the tests are in it.
+            e.HasIndex(x => x.IsTest).HasDatabaseName("IX_DeliveryAttempts_Tests").HasFilter("\"IsTest\"");
         });
         // Features added later keep their mapping beside their entities, as IEntityTypeConfiguration classes.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConsoleDbContext).Assembly);

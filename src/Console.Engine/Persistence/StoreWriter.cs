@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace WebhookConsole.Engine.Persistence;
 
@@ -16,22 +18,51 @@ namespace WebhookConsole.Engine.Persistence;
 /// Every commit survives the process being killed (WAL). A write with <c>flush: true</c> (the default; publishing uses it, so a 202
 /// means on disk) also waits for the fsync, which makes everything committed before it durable too. Claims and attempt records use
 /// <c>flush: false</c>: losing the last of them to a power cut only means a delivery is sent again, which at-least-once allows.
+/// All batches run on one connection that the writer keeps open, so the hot path's prepared statements
+/// (<see cref="Sqlite.SqliteDeliveryStore"/>) stay prepared from one batch to the next.
 /// </remarks>
 public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
 {
     /// <summary>At most this many writes share a transaction.</summary>
     public const int MaxBatch = 256;
 
-    private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
+    private readonly string _connectionString;
     private readonly ILogger<StoreWriter> _logger;
+    private readonly StoreSpace _space;
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private SqliteConnection? _connection;
+    /// <summary>The connection's synchronous setting: FULL (true), NORMAL (false) or not known (null: a fresh connection is FULL, the default, but say so).</summary>
+    private bool? _synchronousFull;
+    private DbContextOptions<ConsoleDbContext>? _contextOptions;
 
-    public StoreWriter(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger<StoreWriter> logger)
+    public StoreWriter(IOptions<WebhookEngineOptions> options, StoreSpace space, ILogger<StoreWriter> logger)
     {
-        _dbFactory = dbFactory;
+        _connectionString = options.Value.ConnectionString;
+        _space = space;
         _logger = logger;
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The writer's own connection, opened on first use and again after a failure closed it.</summary>
+    private async Task<ConsoleDbContext> OpenAsync()
+    {
+        if (_connection is null)
+        {
+            var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync();
+            _connection = connection;
+            _contextOptions = new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite(connection).Options;
+        }
+        return new ConsoleDbContext(_contextOptions!);
+    }
+
+    private void CloseConnection()
+    {
+        _connection?.Dispose();
+        _connection = null;
+        _contextOptions = null;
+        _synchronousFull = null;
     }
 
     /// <summary>
@@ -39,17 +70,20 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
     /// result once committed (and, with <paramref name="flush"/>, on disk), or with its exception, in which case none of its changes are
     /// stored. The context is the write's own until it returns. A write must not wait for another write.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<ConsoleDbContext, Task<T>> write, bool flush = true, CancellationToken ct = default)
+    public Task<T> WriteAsync<T>(Func<ConsoleDbContext, Task<T>> write, bool flush = true, CancellationToken ct = default) =>
+        Enqueue(write, write, flush, ct);
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{ConsoleDbContext, Task{T}}, bool, CancellationToken)"/>
+    public Task WriteAsync(Func<ConsoleDbContext, Task> write, bool flush = true, CancellationToken ct = default) =>
+        Enqueue(async db => { await write(db); return true; }, write, flush, ct);
+
+    private Task<T> Enqueue<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct)
     {
-        var item = new Write<T>(write, flush, ct);
+        var item = new Write<T>(write, origin, flush, ct);
         if (!_queue.Writer.TryWrite(item))
             throw new ObjectDisposedException(nameof(StoreWriter), "The store is closed: the console is stopping.");
         return item.Completion.Task;
     }
-
-    /// <inheritdoc cref="WriteAsync{T}(Func{ConsoleDbContext, Task{T}}, bool, CancellationToken)"/>
-    public Task WriteAsync(Func<ConsoleDbContext, Task> write, bool flush = true, CancellationToken ct = default) =>
-        WriteAsync(async db => { await write(db); return true; }, flush, ct);
 
     private async Task RunAsync()
     {
@@ -67,50 +101,62 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
     {
         var written = new List<Write>(batch.Count);
         var committed = false;
+        var started = Stopwatch.GetTimestamp();
+        var commitStarted = 0L;
         try
         {
-            await using var db = await _dbFactory.CreateDbContextAsync();
+            await using var db = await OpenAsync();
             db.Database.AutoSavepointsEnabled = false; // one savepoint per write, below, when the batch has several
-            await db.Database.OpenConnectionAsync();
-            // synchronous belongs to the connection, which is pooled: NORMAL only for this batch, FULL again before it goes back.
+            // synchronous belongs to the connection, which is the writer's alone: FULL for a batch with a write that must be on
+            // disk (its fsync makes every earlier commit durable too), NORMAL otherwise; changed only when it has to.
             var flush = batch.Any(w => w.Flush);
-            if (!flush)
-                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL");
-            try
+            if (flush != _synchronousFull)
             {
-                await using var transaction = await db.Database.BeginTransactionAsync();
-                await RunAllAsync(batch, db, transaction, written);
-                if (written.Count > 0) // else disposing the transaction rolls back whatever a failed write left
-                {
-                    await transaction.CommitAsync();
-                    committed = true;
-                }
+                _synchronousFull = null;
+                await db.Database.ExecuteSqlRawAsync(flush ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+                _synchronousFull = flush;
             }
-            finally
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await RunAllAsync(batch, db, (SqliteTransaction)transaction.GetDbTransaction(), written);
+            if (written.Count > 0) // else disposing the transaction rolls back whatever a failed write left
             {
-                if (!flush)
-                    await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL");
+                commitStarted = Stopwatch.GetTimestamp();
+                await transaction.CommitAsync();
+                committed = true;
             }
         }
         catch (Exception e) when (!committed)
         {
-            LogCommitFailed(e, batch.Count);
+            // A full disk is said once (StoreSpace), not once per batch: every batch fails the same way until there is room.
+            if (!_space.Failed(e))
+                LogCommitFailed(e, batch.Count);
+            CloseConnection(); // whatever state it was left in, the next batch starts on a fresh one
             foreach (var item in batch)
                 item.Fail(e);
             return;
         }
         catch (Exception e)
         {
-            // Committed, but the connection could not be set back to FULL: keep it out of the pool.
+            // Committed, but closing the transaction failed: the next batch opens a new connection.
             LogResetFailed(e);
-            SqliteConnection.ClearAllPools();
+            CloseConnection();
         }
+        if (committed)
+            _space.Wrote();
         foreach (var item in written)
             item.Complete();
+        var took = Stopwatch.GetElapsedTime(started);
+        if (took >= SlowBatch)
+        {
+            var slowest = batch.MaxBy(w => w.Took)!;
+            LogSlowBatch(took.TotalMilliseconds, batch.Count, commitStarted == 0 ? 0 : Stopwatch.GetElapsedTime(commitStarted).TotalMilliseconds,
+                slowest.Took.TotalMilliseconds, slowest.What);
+        }
     }
 
     /// <summary>Runs the writes in order; each in a savepoint when there are several, so a failing one takes only its own changes back.</summary>
-    private static async Task RunAllAsync(List<Write> batch, ConsoleDbContext db, IDbContextTransaction transaction, List<Write> written)
+    /// <remarks>Savepoints on the SQLite transaction itself: EF Core's savepoint calls cost more than the writes they guard.</remarks>
+    private async Task RunAllAsync(List<Write> batch, ConsoleDbContext db, SqliteTransaction transaction, List<Write> written)
     {
         var isolate = batch.Count > 1;
         foreach (var item in batch)
@@ -121,7 +167,8 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
                 continue;
             }
             if (isolate)
-                await transaction.CreateSavepointAsync("write");
+                transaction.Save("write");
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await item.RunAsync(db);
@@ -129,16 +176,18 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
             }
             catch (Exception e)
             {
+                _space.Failed(e); // a write that found the store full: said once
                 if (isolate)
-                    await transaction.RollbackToSavepointAsync("write");
+                    transaction.Rollback("write");
                 item.Fail(e);
             }
             finally
             {
                 db.ChangeTracker.Clear();
+                item.Took = Stopwatch.GetElapsedTime(started);
             }
             if (isolate)
-                await transaction.ReleaseSavepointAsync("write");
+                transaction.Release("write");
         }
     }
 
@@ -146,23 +195,46 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
     {
         _queue.Writer.TryComplete();
         await _loop; // what was queued is still written
+        CloseConnection();
     }
 
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _loop.Wait(TimeSpan.FromSeconds(10));
+        if (_loop.Wait(TimeSpan.FromSeconds(10)))
+            CloseConnection();
     }
+
+    /// <summary>A batch that held the writes behind it up for this long is worth a warning.</summary>
+    private static readonly TimeSpan SlowBatch = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A lambda's method, as its source names it: <c>RetentionSweeper.SweepAsync</c> for <c>RetentionSweeper+&lt;&gt;c.&lt;SweepAsync&gt;b__0</c>.</summary>
+    private static string Describe(System.Reflection.MethodInfo method)
+    {
+        var type = method.DeclaringType;
+        while (type?.DeclaringType is not null && type.Name.StartsWith('<'))
+            type = type.DeclaringType;
+        var name = method.Name;
+        if (name.StartsWith('<') && name.IndexOf('>') is > 1 and var end)
+            name = name[1..end];
+        return $"{type?.Name}.{name}";
+    }
+
+    [LoggerMessage(LogLevel.Warning, "A store transaction took {Milliseconds:0} ms ({Count} writes, commit {CommitMilliseconds:0} ms); its slowest write took {SlowestMilliseconds:0} ms, from {Slowest}")]
+    private partial void LogSlowBatch(double milliseconds, int count, double commitMilliseconds, double slowestMilliseconds, string slowest);
 
     [LoggerMessage(LogLevel.Error, "A store transaction of {Count} writes failed; none of them was stored")]
     private partial void LogCommitFailed(Exception e, int count);
 
-    [LoggerMessage(LogLevel.Warning, "A store connection could not be set back to synchronous=FULL after a commit; the connection pool was cleared")]
+    [LoggerMessage(LogLevel.Warning, "The store writer's connection failed after a commit (which stands); it was closed")]
     private partial void LogResetFailed(Exception e);
 
     private abstract class Write(bool flush)
     {
         public bool Flush { get; } = flush;
+        public TimeSpan Took { get; set; }
+        /// <summary>Where the write comes from, for the slow-batch warning: the method that queued it.</summary>
+        public abstract string What { get; }
         public abstract bool CancellationRequested { get; }
         public abstract Task RunAsync(ConsoleDbContext db);
         public abstract void Complete();
@@ -170,12 +242,13 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
         public abstract void Cancel();
     }
 
-    private sealed class Write<T>(Func<ConsoleDbContext, Task<T>> write, bool flush, CancellationToken ct) : Write(flush)
+    private sealed class Write<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct) : Write(flush)
     {
         private T _result = default!;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public override bool CancellationRequested => ct.IsCancellationRequested;
+        public override string What => Describe(origin.Method); // read only for a slow batch: Method is reflection
         public override async Task RunAsync(ConsoleDbContext db) => _result = await write(db);
         public override void Complete() => Completion.TrySetResult(_result);
         public override void Fail(Exception e) => Completion.TrySetException(e);

@@ -1,85 +1,74 @@
-using System.Collections.Specialized;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
-using Quartz.Impl;
-using Quartz.Spi;
+using WebhookConsole.Engine.Subscriptions;
 
 namespace WebhookConsole.Engine.Scheduling;
 
 /// <summary>
-/// Quartz, in this process: wakes the delivery dispatcher when retries fall due, and runs the periodic health sweep.
-/// It keeps nothing of its own (an in-memory job store): the stored deliveries are the truth, and the dispatcher re-asks for its
-/// next wake-up from them after every start.
+/// Quartz, in this process (registered with <c>AddQuartz</c> and run by Quartz's own hosted service): wakes the delivery
+/// dispatcher when retries fall due, and runs the periodic health and retention sweeps. It keeps nothing of its own (an in-memory job
+/// store): the stored deliveries are the truth, and the dispatcher re-asks for its next wake-up from them after every start.
 /// </summary>
-public sealed partial class ConsoleScheduler(IServiceProvider services, ILogger<ConsoleScheduler> logger) : IHostedService
+public sealed partial class ConsoleScheduler(ISchedulerFactory schedulers, TimeProvider time, ILogger<ConsoleScheduler> logger)
 {
-    private static readonly JobKey WakeJob = new("delivery-wake", "delivery");
-    private static readonly JobKey HealthJob = new("subscription-health", "subscriptions");
+    internal static readonly JobKey WakeJob = new("delivery-wake", "delivery");
+    internal static readonly JobKey HealthJob = new("subscription-health", "subscriptions");
+    internal static readonly JobKey RetentionJobKey = new("retention", "retention");
     /// <summary>Wake-ups are grouped in slots this wide, so a burst of retries makes a handful of triggers, not thousands.</summary>
     public static readonly TimeSpan WakeSlot = TimeSpan.FromMilliseconds(100);
 
-    private IScheduler? _scheduler;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Registers Quartz, its jobs and its hosted service (started before the dispatcher, stopped after it).</summary>
+    internal static void Register(IServiceCollection services)
     {
-        var properties = new NameValueCollection
+        services.AddQuartz(q =>
         {
-            // Unique per engine: Quartz keeps schedulers in a process-wide repository by name.
-            ["quartz.scheduler.instanceName"] = "webhook-console-" + Guid.NewGuid().ToString("N"),
-            ["quartz.threadPool.maxConcurrency"] = "2",
-            ["quartz.jobStore.type"] = "Quartz.Simpl.RAMJobStore, Quartz",
-        };
-        var scheduler = await new StdSchedulerFactory(properties).GetScheduler(cancellationToken);
-        scheduler.JobFactory = new ServiceProviderJobFactory(services);
-        await scheduler.AddJob(JobBuilder.Create<DeliveryWakeJob>().WithIdentity(WakeJob).StoreDurably().Build(), true, cancellationToken);
-        await scheduler.ScheduleJob(
-            JobBuilder.Create<SubscriptionHealthJob>().WithIdentity(HealthJob).Build(),
-            TriggerBuilder.Create().WithIdentity("subscription-health-every-minute", "subscriptions")
-                .StartAt(DateTimeOffset.UtcNow.AddSeconds(30))
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
-                .Build(),
-            cancellationToken);
-        await scheduler.Start(cancellationToken);
-        _scheduler = scheduler;
+            // Unique per engine: Quartz keeps schedulers in a process-wide repository by name (tests run several engines).
+            q.ConfigureScheduler(s => s.InstanceName = "webhook-console-" + Guid.NewGuid().ToString("N"));
+            q.UseDefaultThreadPool(2);
+            q.UseInMemoryStore();
+            q.AddJob<DeliveryWakeJob>(j => j.WithIdentity(WakeJob).StoreDurably());
+            q.ScheduleJob<SubscriptionHealthJob>(
+                t => t.WithIdentity("subscription-health-every-minute", "subscriptions")
+                    .StartAt(DateTimeOffset.UtcNow.AddSeconds(30))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+                j => j.WithIdentity(HealthJob));
+            q.ScheduleJob<RetentionJob>(
+                t => t.WithIdentity("retention-every-minute", "retention")
+                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+                j => j.WithIdentity(RetentionJobKey));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<ConsoleScheduler>();
     }
 
-    /// <summary>Asks Quartz to wake the dispatcher at <paramref name="at"/> (rounded up to the next slot). Does nothing before start.</summary>
+    /// <summary>Asks Quartz to wake the dispatcher at <paramref name="at"/> (rounded up to the next slot). Does nothing once stopped.</summary>
     public async Task WakeAtAsync(DateTimeOffset at, CancellationToken ct = default)
     {
-        if (_scheduler is not { IsShutdown: false } scheduler)
+        var scheduler = await schedulers.GetScheduler(ct);
+        if (await scheduler.GetStatus(ct) is SchedulerStatus.ShuttingDown or SchedulerStatus.Shutdown)
             return;
         var slot = (at.ToUnixTimeMilliseconds() + (long)WakeSlot.TotalMilliseconds - 1) / (long)WakeSlot.TotalMilliseconds;
-        var key = new TriggerKey($"wake-{slot}", "delivery");
+        var trigger = TriggerBuilder.Create(time).WithIdentity($"wake-{slot}", "delivery").ForJob(WakeJob)
+            .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(slot * (long)WakeSlot.TotalMilliseconds))
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
         try
         {
-            if (await scheduler.CheckExists(key, ct))
-                return;
-            await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(key).ForJob(WakeJob)
-                .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(slot * (long)WakeSlot.TotalMilliseconds))
-                .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow())
-                .Build(), ct);
+            // Keep: a slot someone already asked for stays as it is (an idempotent enqueue, decided under the store's lock).
+            await scheduler.ScheduleTrigger(trigger, TriggerConflict.Keep, ct);
         }
-        catch (ObjectAlreadyExistsException) { /* another caller asked for the same slot */ }
-        catch (SchedulerException e) when (scheduler.IsShutdown) { LogNotScheduled(e); }
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_scheduler is { } scheduler)
-            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        catch (SchedulerException e)
+        {
+            if (await scheduler.GetStatus(CancellationToken.None) is not (SchedulerStatus.ShuttingDown or SchedulerStatus.Shutdown))
+                throw;
+            LogNotScheduled(e);
+        }
     }
 
     [LoggerMessage(LogLevel.Debug, "A wake-up was not scheduled because the scheduler is stopping")]
     private partial void LogNotScheduled(Exception e);
-
-    /// <summary>Creates jobs from the service provider (Quartz.Extensions.DependencyInjection is not available here).</summary>
-    private sealed class ServiceProviderJobFactory(IServiceProvider services) : IJobFactory
-    {
-        public IJob NewJob(TriggerFiredBundle bundle, IScheduler scheduler) =>
-            (IJob)ActivatorUtilities.CreateInstance(services, bundle.JobDetail.JobType);
-
-        public void ReturnJob(IJob job) => (job as IDisposable)?.Dispose();
-    }
 }

@@ -7,10 +7,10 @@ namespace WebhookConsole.Engine.Scheduling;
 /// <summary>A retry fell due: the dispatcher claims it from the store.</summary>
 public sealed class DeliveryWakeJob(DeliverySignal signal) : IJob
 {
-    public Task Execute(IJobExecutionContext context)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         signal.Notify();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -18,5 +18,12 @@ public sealed class DeliveryWakeJob(DeliverySignal signal) : IJob
 [DisallowConcurrentExecution]
 public sealed class SubscriptionHealthJob(SubscriptionHealth health) : IJob
 {
-    public Task Execute(IJobExecutionContext context) => health.SweepAsync(context.CancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await health.SweepAsync(cancellationToken);
+}
+
+/// <summary>Every minute: removes what is past its retention time, when <c>Retention:Interval</c> has passed since the last sweep.</summary>
+[DisallowConcurrentExecution]
+public sealed class RetentionJob(Retention.RetentionSweeper sweeper) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await sweeper.SweepIfDueAsync(cancellationToken);
 }

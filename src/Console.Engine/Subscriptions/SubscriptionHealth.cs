@@ -18,6 +18,8 @@ public sealed record AutoDisabled(Guid Id, string Name, string Url, string Reaso
 /// </summary>
 public sealed partial class SubscriptionHealth(
     IDbContextFactory<ConsoleDbContext> dbFactory,
+    StoreWriter writer,
+    SubscriptionCache cache,
     AuditLog audit,
     EventPublisher publisher,
     IOptions<WebhookEngineOptions> options,
@@ -28,26 +30,35 @@ public sealed partial class SubscriptionHealth(
     public const string Actor = "console";
 
     /// <summary>
-    /// Records an attempt's outcome on its (tracked) subscription, in the caller's unit of work. Returns what to announce with
-    /// <see cref="AnnounceAsync"/> after saving when the subscription was disabled.
+    /// After an attempt was recorded (the store updated "failing" and the failure streak with it): disables the webhook when the
+    /// endpoint answered 410 Gone or has only failed for <see cref="WebhookEngineOptions.AutoDisableAfter"/>, and announces it.
     /// </summary>
-    public AutoDisabled? Record(ConsoleDbContext db, WebhookSubscription subscription, WebhookDelivery delivery, AttemptOutcome outcome, DateTimeOffset now)
+    /// <remarks>
+    /// A separate write from the attempt's, because it is rare and needs the audit log: a crash between the two leaves a webhook
+    /// enabled that the next failing attempt (or the minute's <see cref="SweepAsync"/>) disables.
+    /// </remarks>
+    public async Task CheckAsync(Guid subscriptionId, RecordedAttempt recorded, AttemptOutcome outcome, DateTimeOffset now)
     {
-        subscription.LastDeliveryAt = now;
-        if (outcome.Succeeded)
+        if (outcome.Succeeded || !recorded.SubscriptionEnabled)
+            return;
+        var gone = outcome.StatusCode == 410;
+        if (!gone && !(recorded.FailureStreakSince is { } since && now - since >= options.Value.AutoDisableAfter))
+            return;
+        var disabled = await writer.WriteAsync(async db =>
         {
-            subscription.FailingSince = null;
-            subscription.FailureStreakSince = null;
-            return null;
-        }
-        subscription.FailureStreakSince ??= now;
-        if (delivery.State == DeliveryState.Failed)
-            subscription.FailingSince ??= now;
-        if (!subscription.Enabled)
-            return null;
-        if (outcome.StatusCode == 410)
-            return Disable(db, subscription, "gone", "The endpoint answered 410 Gone, so the console disabled this webhook.", now);
-        return LongFailing(subscription, now) ? DisableFailing(db, subscription, now) : null;
+            var s = await db.Subscriptions.FirstOrDefaultAsync(x => x.Id == subscriptionId, CancellationToken.None);
+            if (s is not { Enabled: true })
+                return null;
+            var done = gone
+                ? Disable(db, s, "gone", "The endpoint answered 410 Gone, so the console disabled this webhook.", now)
+                : DisableFailing(db, s, now);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return done;
+        }, flush: false);
+        if (disabled is null)
+            return;
+        cache.Invalidate(subscriptionId);
+        await AnnounceAsync(disabled, CancellationToken.None);
     }
 
     /// <summary>Disables every enabled subscription that has only failed for the configured time (run every minute by the scheduler).</summary>
@@ -64,7 +75,10 @@ public sealed partial class SubscriptionHealth(
             await db.SaveChangesAsync(ct);
         }
         foreach (var d in disabled)
+        {
+            cache.Invalidate(d.Id);
             await AnnounceAsync(d, ct);
+        }
         return disabled.Count;
     }
 

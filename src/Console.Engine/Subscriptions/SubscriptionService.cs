@@ -16,6 +16,7 @@ public sealed partial class SubscriptionService(
     DestinationPolicy destinations,
     ISecretProtector protector,
     AuditLog audit,
+    SubscriptionCache cache,
     IOptions<WebhookEngineOptions> options,
     TimeProvider time)
 {
@@ -47,6 +48,7 @@ public sealed partial class SubscriptionService(
         db.Subscriptions.Add(subscription);
         audit.Add(db, actor, "webhook.created", "webhook", subscription.Id.ToString(), subscription.Name, Describe(subscription));
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(subscription.Id);
         return (subscription, secret);
     }
 
@@ -76,6 +78,7 @@ public sealed partial class SubscriptionService(
             audit.Add(db, actor, action, "webhook", id.ToString(), subscription.Name, changes);
         }
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(id);
         return subscription;
     }
 
@@ -92,6 +95,7 @@ public sealed partial class SubscriptionService(
         subscription.UpdatedAt = time.GetUtcNow();
         audit.Add(db, actor, enabled ? "webhook.enabled" : "webhook.disabled", "webhook", id.ToString(), subscription.Name);
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(id);
         return true;
     }
 
@@ -105,6 +109,7 @@ public sealed partial class SubscriptionService(
         db.Subscriptions.Remove(subscription);
         audit.Add(db, actor, "webhook.deleted", "webhook", id.ToString(), subscription.Name, Describe(subscription));
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(id);
         await db.Deliveries
             .Where(d => d.SubscriptionId == id && (d.State == Delivery.DeliveryState.Pending || d.State == Delivery.DeliveryState.Retrying))
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, Delivery.DeliveryState.Cancelled).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null), ct);
@@ -126,21 +131,23 @@ public sealed partial class SubscriptionService(
         audit.Add(db, actor, "webhook.secret_rotated", "webhook", id.ToString(), subscription.Name,
             new Dictionary<string, object?> { ["secret"] = "(changed)", ["previousSignsUntil"] = subscription.PreviousSecretExpiresAt });
         await db.SaveChangesAsync(ct);
+        cache.Invalidate(id);
         return secret;
     }
 
     /// <summary>The secrets that sign now: the current one, and the previous one during its grace period.</summary>
     public IReadOnlyList<string> ActiveSecrets(WebhookSubscription subscription)
     {
-        var current = protector.Unprotect(subscription.ProtectedSecret);
+        var current = cache.Plaintext(subscription.ProtectedSecret);
         return subscription.ProtectedPreviousSecret is not null && subscription.PreviousSecretExpiresAt > time.GetUtcNow()
-            ? [current, protector.Unprotect(subscription.ProtectedPreviousSecret)]
+            ? [current, cache.Plaintext(subscription.ProtectedPreviousSecret)]
             : [current];
     }
 
     /// <summary>The plaintext custom headers to send.</summary>
     public IReadOnlyList<(string Key, string Value)> Headers(WebhookSubscription subscription) =>
-        subscription.Headers.Select(h => (h.Key, protector.Unprotect(h.ProtectedValue))).ToList();
+        subscription.Headers.Count == 0 ? []
+        : subscription.Headers.Select(h => (h.Key, cache.Plaintext(h.ProtectedValue))).ToList();
 
     private void Apply(WebhookSubscription subscription, SubscriptionInput input)
     {

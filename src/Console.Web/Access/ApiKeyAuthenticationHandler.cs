@@ -24,7 +24,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (key is null)
             return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"api-key:{key.Name}"), new Claim(ApiKeyIdClaim, key.Id.ToString())], SchemeName);
+            [
+                new Claim(ClaimTypes.Name, $"api-key:{key.Name}"), new Claim(ApiKeyIdClaim, key.Id.ToString()),
+                new Claim(ApiScopeHandler.ScopeClaim, key.Scope),
+            ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

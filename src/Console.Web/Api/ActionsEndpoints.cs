@@ -1,3 +1,4 @@
+using static WebhookConsole.Web.Api.ApiActor;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Engine.Actions;

@@ -2,7 +2,7 @@ using WebhookConsole.Web.Extensions;
 
 namespace WebhookConsole.Web.Api;
 
-/// <summary>Maps the <c>/api/v1</c> group: every route in it needs an API key.</summary>
+/// <summary>Maps the <c>/api/v1</c> group: every route in it needs an API key (or a sign-in: reads for anyone, changes for an admin).</summary>
 public static class ApiEndpoints
 {
     public static void MapConsoleApi(this IEndpointRouteBuilder app)
@@ -18,5 +18,7 @@ public static class ApiEndpoints
         api.MapAssistants();
         api.MapActions();
         api.MapSessions();
+        api.MapApiKeys();
+        api.MapUsers();
     }
 }

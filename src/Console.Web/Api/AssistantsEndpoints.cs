@@ -1,3 +1,4 @@
+using static WebhookConsole.Web.Api.ApiActor;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Engine.Actions;
@@ -72,8 +73,6 @@ public static class AssistantsEndpoints
             })
             .WithSummary("Sets the company id ($company.id); empty clears it. Sessions keep the one they started with.");
     }
-
-    internal static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "api";
 
     internal static ProblemHttpResult NotFound(string what, Guid id) => TypedResults.Problem(
         title: $"No such {what}",

@@ -10,11 +10,21 @@ public sealed class BadRequestHandler : IExceptionHandler
     {
         if (exception is not BadHttpRequestException bad)
             return false;
-        var detail = bad.InnerException is JsonException json
-            ? $"The request body is not valid JSON for this route: {json.Message}" +
-              (json.LineNumber is { } line ? $" (line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1})" : "")
-            : bad.Message;
-        await Problems.WriteAsync(context, bad.StatusCode, "The request could not be read", detail);
+        if (bad.InnerException is JsonException json)
+        {
+            // Which field, and what it takes, in the API's words (the body type comes from the route's own metadata;
+            // the exception handler has cleared the endpoint, its feature keeps the one that threw).
+            var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+            var bodyType = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+            var (field, message) = BodyErrors.Describe(json, bodyType);
+            context.Response.StatusCode = bad.StatusCode;
+            await context.Response.WriteAsJsonAsync(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            {
+                Status = bad.StatusCode, Title = "The request could not be read", Detail = message, Instance = context.Request.Path,
+            }, (JsonSerializerOptions?)null, "application/problem+json", ct);
+            return true;
+        }
+        await Problems.WriteAsync(context, bad.StatusCode, "The request could not be read", BodyErrors.Reword(bad.Message));
         return true;
     }
 }

@@ -20,7 +20,7 @@ public static class DeliveriesEndpoints
             {
                 try
                 {
-                    await redelivery.ResendAsync(id, WebhooksEndpoints.Actor(user), ct);
+                    await redelivery.ResendAsync(id, ApiActor.Actor(user), ct);
                     return TypedResults.Accepted($"/api/v1/deliveries/{id}", DeliveryDto.From((await log.GetDeliveryAsync(id, ct))!));
                 }
                 catch (RedeliveryException e) { return Refused(e, "The delivery was not resent"); }
@@ -43,7 +43,7 @@ public static class DeliveriesEndpoints
                 }
                 try
                 {
-                    var run = await redelivery.ReplayAsync(id, since, request.Until, states, WebhooksEndpoints.Actor(user), ct);
+                    var run = await redelivery.ReplayAsync(id, since, request.Until, states, ApiActor.Actor(user), ct);
                     var progress = (await redelivery.ProgressAsync(run.Id, ct))!;
                     return TypedResults.Accepted($"/api/v1/replays/{run.Id}", ReplayDto.From(progress));
                 }

@@ -1,3 +1,4 @@
+using static WebhookConsole.Web.Api.ApiActor;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Engine.Inbound;
@@ -121,8 +122,6 @@ public static class InboundEndpoints
         input = new InboundInput(request.Name ?? "", request.Enabled ?? true, mode, request.Verification?.Header, secret, request.MappingId);
         return true;
     }
-
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "api";
 
     private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(
         title: "No such inbound webhook", detail: $"There is no inbound webhook {id}. GET /api/v1/inbound lists them.", statusCode: StatusCodes.Status404NotFound);

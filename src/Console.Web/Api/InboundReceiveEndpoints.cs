@@ -20,7 +20,8 @@ public static class InboundReceiveEndpoints
             .WithSummary("An inbound webhook's URL: JSON (or form fields) in, 202 {id} out once stored; processing happens after. " +
                          "A repeated webhook-id / Idempotency-Key / X-Request-Id is answered with the first request's id. " +
                          "400 names the line and column of malformed JSON; 401 failed verification; 404 unknown or disabled URL; " +
-                         "413 over Inbound:MaxBodyBytes (default 1 MB); 415 unreadable content type. Every answer but 404 is in the request log.")
+                         "413 over Inbound:MaxBodyBytes (default 1 MB); 415 unreadable content type; 503 with Retry-After when the store is full (nothing " +
+                         "was stored: send it again). Every answer but 404 and 503 is in the request log.")
             // No Accepts(...) here: it would make routing skip this endpoint for other content types (the page fallback
             // would answer). Every content type reaches the receiver, which answers 415 and logs it; OpenApiExtensions
             // describes the request body.
@@ -29,7 +30,8 @@ public static class InboundReceiveEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // Answered without looking the token up: a GET reveals nothing about which URLs exist.
         app.MapMethods("/in/{token}", ["GET", "PUT", "PATCH", "DELETE"], (HttpContext context) =>
@@ -43,12 +45,24 @@ public static class InboundReceiveEndpoints
     }
 
     private static async Task ReceiveAsync(string token, HttpContext context, InboundReceiver receiver, IOptions<InboundOptions> options,
-        CancellationToken ct)
+        Engine.Telemetry.EngineMetrics metrics, CancellationToken ct)
     {
         var (body, length, tooLarge) = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, ct);
         var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? ""))).ToList();
         var address = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null;
-        var receipt = await receiver.ReceiveAsync(new IncomingRequest(token, address, headers, context.Request.ContentType, body, length, tooLarge), ct);
+        InboundReceipt receipt;
+        try
+        {
+            receipt = await receiver.ReceiveAsync(new IncomingRequest(token, address, headers, context.Request.ContentType, body, length, tooLarge), ct);
+        }
+        catch (Exception e) when (Engine.Persistence.StoreSpace.IsFull(e))
+        {
+            // Nothing could be stored, not even the log row: the 503 tells the sender to send it again, which is what brings it in.
+            metrics.InboundAnswered(StatusCodes.Status503ServiceUnavailable);
+            await StoreFullHandler.WriteAsync(context);
+            return;
+        }
+        metrics.InboundAnswered(receipt.Status);
 
         if (receipt.Title is null)
         {

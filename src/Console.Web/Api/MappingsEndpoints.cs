@@ -1,3 +1,4 @@
+using static WebhookConsole.Web.Api.ApiActor;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -80,8 +81,6 @@ public static class MappingsEndpoints
                 statusCode: StatusCodes.Status400BadRequest))
             : (sample, null);
     }
-
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "api";
 
     private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(
         title: "No such mapping", detail: $"There is no mapping {id}. GET /api/v1/mappings lists them.", statusCode: StatusCodes.Status404NotFound);

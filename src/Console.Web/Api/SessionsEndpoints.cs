@@ -41,9 +41,20 @@ public static class SessionsEndpoints
                 await sessions.GetAsync(id, ct) is { } s ? TypedResults.Ok(SessionDto.From(s)) : NotFound("session", id))
             .WithSummary("One session: {id, assistantId, companyId, clientData{}, images[]}.");
 
+        // The handler reads the body itself (JSON or form): no Accepts metadata, which would make routing turn one of them away.
         group.MapPut("/{id:guid}", UpdateAsync)
-            .Accepts<SessionUpdateRequest>("application/json")
-            .Accepts<SessionFormRequest>("multipart/form-data", "application/x-www-form-urlencoded")
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                var json = await context.GetOrCreateSchemaAsync(typeof(SessionUpdateRequest), cancellationToken: ct);
+                var form = await context.GetOrCreateSchemaAsync(typeof(SessionFormRequest), cancellationToken: ct);
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = UpdateContentTypes.ToDictionary(t => t, t => new Microsoft.OpenApi.OpenApiMediaType { Schema = t == "application/json" ? json : form }),
+                };
+                operation.Responses ??= new Microsoft.OpenApi.OpenApiResponses();
+                operation.Responses.TryAdd("415", new Microsoft.OpenApi.OpenApiResponse { Description = "Another content type: the problem names the ones this route takes." });
+            })
             .WithSummary("Updates a session: JSON {clientData{}, images[]} or, as in seed 001's curl, the form field client_data holding JSON " +
                          "(-F 'client_data={\"user_id\":\"usr_999\",\"plan\":\"enterprise\"}'). client_data keys are merged (null removes a key); images, when given, replace the list.");
 
@@ -89,6 +100,11 @@ public static class SessionsEndpoints
     private static async Task<Results<Ok<SessionDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, HttpRequest request, SessionService sessions, CancellationToken ct)
     {
+        if (!request.HasFormContentType && !request.HasJsonContentType())
+            return TypedResults.Problem(title: "This route does not take that content type",
+                detail: $"PUT {request.Path} takes {string.Join(", ", UpdateContentTypes)}" +
+                        (request.ContentType is { Length: > 0 } type ? $", not {type.Split(';')[0]}." : "; the request said no Content-Type."),
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
         JsonObject? clientData;
         string[]? images;
         try
@@ -99,6 +115,12 @@ public static class SessionsEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, title: "The session was not updated");
         }
+        // A body with neither field (null, {}, or only names this route does not know) would change nothing: say so, not 200.
+        if (clientData is null && images is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["clientData"] = ["Send clientData (an object whose keys are merged into the session's) and/or images (a list of URLs); this request had neither."],
+            }, title: "The session was not updated");
         try
         {
             return await sessions.UpdateAsync(id, clientData, images, ct) is { } updated
@@ -108,10 +130,10 @@ public static class SessionsEndpoints
         catch (InvalidInputException e) { return Invalid(e); }
     }
 
+    private static readonly string[] UpdateContentTypes = ["application/json", "multipart/form-data", "application/x-www-form-urlencoded"];
+
     private static async Task<(JsonObject?, string[]?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
     {
-        if (!request.HasJsonContentType())
-            throw new UnreadableUpdateException("body", "Send JSON {\"clientData\": {...}, \"images\": [...]} with Content-Type: application/json, or the form field client_data (multipart/form-data).");
         try
         {
             var update = await request.ReadFromJsonAsync<SessionUpdateRequest>(ct);
@@ -119,7 +141,8 @@ public static class SessionsEndpoints
         }
         catch (JsonException e)
         {
-            throw new UnreadableUpdateException("body", $"The body is not valid JSON for this route: {e.Message}");
+            var (field, message) = BodyErrors.Describe(e, typeof(SessionUpdateRequest));
+            throw new UnreadableUpdateException(field, message);
         }
     }
 

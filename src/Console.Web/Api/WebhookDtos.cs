@@ -36,7 +36,10 @@ public sealed record WebhookDto(
 public sealed record PublishRequest(string? Type, System.Text.Json.Nodes.JsonNode? Data, string? Id, DateTimeOffset? OccurredAt);
 
 /// <summary>The answer to publishing: the event id and how many deliveries were stored for it.</summary>
-public sealed record PublishResponse(string Id, string Type, int Deliveries, bool Duplicate);
+public sealed record PublishResponse(string Id, string Type, int Deliveries, bool Duplicate)
+{
+    public static PublishResponse From(WebhookConsole.Engine.Events.PublishResult r) => new(r.EventId, r.Type, r.Deliveries, r.Duplicate);
+}
 
 /// <summary>Which event type "Send test" sends (default: the webhook's first).</summary>
 public sealed record TestRequest(string? EventType);

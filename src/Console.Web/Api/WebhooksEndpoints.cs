@@ -1,3 +1,4 @@
+using static WebhookConsole.Web.Api.ApiActor;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Engine.Delivery;
@@ -87,8 +88,6 @@ public static class WebhooksEndpoints
             })
             .WithSummary("A webhook's deliveries, newest first, each with its attempts. Filter by status and eventType; page from 1.");
     }
-
-    internal static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "api";
 
     internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(
         title: "No such webhook", detail: $"There is no webhook {id}. GET /api/v1/webhooks lists them.", statusCode: StatusCodes.Status404NotFound);

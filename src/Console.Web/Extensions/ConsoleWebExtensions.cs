@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
-using Radzen;
+using MudBlazor.Services;
 using WebhookConsole.Engine;
+using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Security;
@@ -14,20 +15,26 @@ using WebhookConsole.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookConsole.Web.Components;
 using WebhookConsole.Web.Components.Pages;
+using WebhookConsole.Web.Observability;
 
 namespace WebhookConsole.Web.Extensions;
 
 /// <summary>The web app's two doors: <see cref="AddConsoleWeb"/> registers everything, <see cref="MapConsole"/> maps it.</summary>
 public static partial class ConsoleWebExtensions
 {
-    /// <summary>Policy for the API: an API key is required.</summary>
+    /// <summary>Policy for the API: an API key with a scope that allows the request, or a signed-in person (changes: an admin).</summary>
     public const string ApiPolicy = "api";
+    /// <summary>Policy for the live hub: a signed-in person, or an API key with scope read or full.</summary>
+    public const string HubPolicy = "hub";
+    /// <summary>Policy for changes made in the UI: only an admin.</summary>
+    public const string AdminPolicy = "admin";
 
     /// <summary>Registers the engine, sign-in, API, OpenAPI and the Blazor admin UI.</summary>
     public static WebApplicationBuilder AddConsoleWeb(this WebApplicationBuilder builder)
     {
-        // Static web assets (Radzen's CSS and JS) are read from the build's manifest in every environment, not only Development.
+        // Static web assets (MudBlazor's CSS and JS) are read from the build's manifest in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
+        UseTopLevelSettings(builder.Configuration, builder.Environment.ContentRootPath);
         var config = builder.Configuration;
         var connectionString = ResolveDatabasePath(config.GetConnectionString("Console") ?? "Data Source=console.db",
             builder.Environment.ContentRootPath);
@@ -42,6 +49,7 @@ public static partial class ConsoleWebExtensions
             o.RetryJitter = config.GetValue("Webhooks:RetryJitter", o.RetryJitter);
             o.AutoDisableAfter = config.GetValue("Webhooks:AutoDisableAfter", o.AutoDisableAfter);
             o.ShutdownGrace = config.GetValue("Webhooks:ShutdownGrace", o.ShutdownGrace);
+            o.MetricsWebhookIdTag = config.GetValue("Metrics:WebhookIdTag", false);
         });
         // The host waits for the dispatcher's grace period (in-flight attempts finish or go back to pending) and a little more.
         var grace = config.GetValue("Webhooks:ShutdownGrace", TimeSpan.FromSeconds(10));
@@ -57,6 +65,12 @@ public static partial class ConsoleWebExtensions
             .Validate(o => o.Email.Contains('@'), "Console:Admin:Email must be an email address, e.g. admin@example.com.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AdminAccountService>();
+        builder.Services.AddSingleton<TeamService>();
+        builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddOptions<SignInOptions>().BindConfiguration("SignIn")
+            .Validate(o => o.FailuresBeforeDelay >= 1 && o.RateLimitPerMinute >= 1 && o.IdleTimeout > TimeSpan.Zero && o.RevalidateEvery > TimeSpan.Zero,
+                "SignIn: FailuresBeforeDelay and RateLimitPerMinute must be at least 1, IdleTimeout and RevalidateEvery longer than zero.")
+            .ValidateOnStart();
         // Sign-in cookies (and, later, stored secrets) are protected by keys kept beside the database, so they survive restarts.
         builder.Services.AddDataProtection()
             .SetApplicationName("WebhookConsole")
@@ -66,27 +80,61 @@ public static partial class ConsoleWebExtensions
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
+                o.AccessDeniedPath = "/access-denied"; // a viewer who opened an admins-only page by its address
                 o.Cookie.Name = "webhookconsole.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // Idle sign-out: the cookie lives SignIn:IdleTimeout past the last request (sliding), and an open page reports
+                // its person's activity with requests of its own (SessionActivity), so working on one page keeps it alive.
+                var idleTimeout = config.GetValue("SignIn:IdleTimeout", TimeSpan.FromHours(8));
+                o.ExpireTimeSpan = idleTimeout;
                 o.SlidingExpiration = true;
+                // A changed password, a reset, a new role or a removal ends every sign-in at its next request; so does being idle.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.Principal is not { } principal)
+                        return;
+                    var services = context.HttpContext.RequestServices;
+                    var activity = services.GetRequiredService<SessionActivity>();
+                    if (activity.IdleFor(principal) >= idleTimeout ||
+                        !await services.GetRequiredService<SignInService>().IsCurrentAsync(principal, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                        return;
+                    }
+                    activity.Touch(principal);
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            // The sign-in cookie is SameSite=Lax, so another site cannot make a browser send it with a POST, PUT or DELETE.
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieAuthenticationDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().AddRequirements(new ApiScopeRequirement()))
+            .AddPolicy(HubPolicy, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser().AddRequirements(new ApiScopeRequirement()))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ApiScopeHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiScopeResultHandler>();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingSignInStateProvider>();
+        builder.Services.AddSingleton<SessionActivity>();
+        builder.Services.AddSignInRateLimit(config.GetValue("SignIn:RateLimitPerMinute", 20));
         builder.Services.AddAntiforgery();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddExceptionHandler<StoreFullHandler>();
         // Unreadable bodies throw, so BadRequestHandler can say what was wrong (minimal APIs answer a bare 400 otherwise).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddConsoleHealthChecks();
+        builder.Services.AddSingleton<WebhookConsole.Web.Backup.ConsoleBackups>();
+        builder.Services.AddOptions<WebhookConsole.Engine.Retention.RetentionOptions>().BindConfiguration("Retention");
+        builder.AddConsoleObservability();
         builder.Services.AddConsoleOpenApi();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices();
         return builder;
     }
 
@@ -103,27 +151,56 @@ public static partial class ConsoleWebExtensions
     /// <summary>Maps the health check, the OpenAPI document, the API, sign-out and the admin UI.</summary>
     public static WebApplication MapConsole(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts(); // only ever sent over HTTPS
         // API paths answer unmatched routes and bare error statuses with problem+json; pages keep their own handling.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapConsoleHealth();
+        app.MapConsoleMetrics();
         app.MapOpenApi().AllowAnonymous();
         app.MapConsoleApi();
         app.MapInboundReceiver();
         app.MapAccountEndpoints();
-        app.MapHub<DeliveriesHub>("/hubs/deliveries");
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapHub<DeliveriesHub>("/hubs/deliveries").RequireAuthorization(HubPolicy);
+        // Our Content-Security-Policy (SecurityHeaders) says frame-ancestors 'none': Blazor's own, weaker header is not added.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapFallbacks();
         return app;
     }
 
+    // The settings file is the repository's top-level appsettings.json, which the build copies beside the app. Under
+    // `dotnet run` the content root is the project folder, which has none: read the copy beside the app instead, in the
+    // same place among the sources, so appsettings.{Environment}.json, environment variables and arguments still override it.
+    internal static void UseTopLevelSettings(ConfigurationManager config, string contentRoot)
+    {
+        const string file = "appsettings.json";
+        if (File.Exists(Path.Combine(contentRoot, file)) || !File.Exists(Path.Combine(AppContext.BaseDirectory, file)))
+            return;
+        var sources = config.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: file } json)
+            {
+                sources[i] = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+                {
+                    Path = file, Optional = json.Optional, ReloadOnChange = json.ReloadOnChange,
+                    FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+                };
+                return;
+            }
+        }
+    }
+
     // "Data Source=console.db" means beside the content root (the project folder under `dotnet run`), not the current directory.
-    private static string ResolveDatabasePath(string connectionString, string contentRoot)
+    internal static string ResolveDatabasePath(string connectionString, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
@@ -131,34 +208,17 @@ public static partial class ConsoleWebExtensions
         return builder.ToString();
     }
 
-    // Unknown API routes answer problem+json; unknown pages send a signed-out visitor to sign in, and show "not found" otherwise.
+    // API paths that no endpoint took answer problem+json (ApiFallback); unknown pages send a signed-out visitor to sign in, and show "not found" otherwise.
     private static void MapFallbacks(this WebApplication app)
     {
-        app.MapFallback("/api/{**path}", (HttpContext context, EndpointDataSource endpoints) =>
-            // Routing skips an endpoint whose body type does not match (and lands here): say so, rather than "no such route".
-            context.Request.ContentType is { } type && !context.Request.HasJsonContentType() && RouteExists(endpoints, context.Request)
-                ? TypedResults.Problem(title: "Send JSON",
-                    detail: $"{context.Request.Method} {context.Request.Path} takes application/json, not {type.Split(';')[0]}.",
-                    statusCode: StatusCodes.Status415UnsupportedMediaType)
-                : TypedResults.Problem(title: "No such API route",
-                    detail: $"{context.Request.Method} {context.Request.Path} is not part of the API. /openapi/v1.json lists every route.",
-                    statusCode: StatusCodes.Status404NotFound));
+        app.MapApiFallback();
         app.MapFallback((HttpContext context) => new RazorComponentResult<NotFoundPage>(new { Path = context.Request.Path.Value ?? "" })
         {
             StatusCode = StatusCodes.Status404NotFound,
         }).RequireAuthorization();
     }
 
-    // Whether an API endpoint (not a fallback) has this method and a route pattern matching this path.
-    private static bool RouteExists(EndpointDataSource endpoints, HttpRequest request) =>
-        endpoints.Endpoints.OfType<RouteEndpoint>().Any(e =>
-            e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(request.Method) == true
-            && e.RoutePattern.RawText?.StartsWith("/api/{**", StringComparison.Ordinal) != true
-            && new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(
-                    Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse(e.RoutePattern.RawText ?? ""), new RouteValueDictionary())
-                .TryMatch(request.Path, new RouteValueDictionary()));
-
-    private static string KeysDirectory(string connectionString)
+    internal static string KeysDirectory(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         var directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? AppContext.BaseDirectory;

@@ -1,3 +1,4 @@
+using WebhookConsole.Engine;
 using Microsoft.AspNetCore.SignalR;
 using WebhookConsole.Engine.Delivery;
 

@@ -90,7 +90,7 @@ public sealed class AssistantActionsApiTests(ConsoleFixture fixture)
         Assert.True(invoked.GetProperty("durationMs").GetInt32() >= 0);
 
         // What the endpoint received: exact values, the real token, the session header.
-        var received = Assert.Single(endpoint.Requests);
+        var received = Assert.Single(await endpoint.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10)));
         Assert.Equal("/hook/tickets/enterprise%20plan%2F2", received.GetProperty("path").GetString());
         Assert.Equal("Bearer hk_secret_1", received.GetProperty("headers").GetProperty("Authorization").GetString());
         Assert.Equal(sessionId, received.GetProperty("headers").GetProperty("X-Session-ID").GetString());

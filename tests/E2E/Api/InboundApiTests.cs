@@ -191,7 +191,8 @@ public sealed class InboundApiTests(ConsoleFixture fixture)
             Assert.Equal(contact.GetProperty("id").GetString(), JsonDocument.Parse(delivery.GetProperty("body").GetString()!).RootElement
                 .GetProperty("data").GetProperty("id").GetString());
             // The receiver verified it with the npm standardwebhooks library.
-            var received = Assert.Single(receiver.Requests, r => r.GetProperty("webhookId").GetString() == delivery.GetProperty("webhookId").GetString());
+            var received = Assert.Single(await receiver.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10),
+                r => r.GetProperty("webhookId").GetString() == delivery.GetProperty("webhookId").GetString()));
             Assert.True(received.GetProperty("verified").GetBoolean());
         }
         finally

@@ -77,7 +77,7 @@ public sealed class AssistantActionsTests(ConsoleFixture fixture)
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row.GetByTestId("call-outcome")).ToHaveTextAsync("HTTP 200");
         await Expect(row).ToContainTextAsync("POST");
-        await row.Locator(".rz-row-toggler").ClickAsync();
+        await row.Locator("td").First.Locator("button").ClickAsync(); // the row's expand toggle (MudDataGrid's hierarchy column)
         await Expect(page.GetByTestId("log-response-body")).ToContainTextAsync("tomorrow");
         await Expect(page.GetByTestId("log-variables")).ToContainTextAsync("A 1/2");
         await page.ScreenshotAsync("34-session-logs");

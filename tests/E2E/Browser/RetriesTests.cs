@@ -118,7 +118,7 @@ public sealed class RetriesTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "Delivery log of " + name }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Replay failed deliveries" }).ClickAsync();
         var dialog = page.GetByTestId("replay-dialog");
-        await Expect(dialog.GetByLabel("Since")).ToHaveValueAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d$")); // 24 hours ago by default
+        await Expect(dialog.GetByLabel("Since")).ToHaveValueAsync(new Regex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d$")); // 24 hours ago by default (a datetime-local input)
         await page.ScreenshotAsync("45-replay-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Replay", Exact = true }).ClickAsync();
         await Expect(dialog.GetByTestId("replay-counts")).ToHaveTextAsync(new Regex(@"^\s*1 of 1 delivered · 0 failed again\s*$"), Engine);

@@ -1,40 +1,52 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using WebhookConsole.Engine;
+using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Inbound;
+using WebhookConsole.Engine.Sessions;
 
 namespace WebhookConsole.Tests.E2E.Infrastructure;
 
 /// <summary>
-/// A SignalR client speaking the hub's JSON protocol over a WebSocket (negotiate, handshake, invocation frames): the
-/// SignalR client package cannot restore on these machines, and the protocol is small and documented.
+/// Listens to the console's hub with the SignalR .NET client, as an external service would, through the hub's own typed
+/// client interface. Each message is kept as the JSON the hub sent, so tests read it as any client would.
 /// </summary>
-public sealed class HubListener : IAsyncDisposable
+public sealed class HubListener : IDeliveriesClient, IAsyncDisposable
 {
-    private const char RecordSeparator = '\u001e';
-    private readonly ClientWebSocket _socket = new();
-    private readonly CancellationTokenSource _stop = new();
+    private readonly HubConnection _connection;
     private readonly ConcurrentQueue<(string Target, JsonElement Argument)> _messages = new();
     private readonly SemaphoreSlim _arrived = new(0);
-    private Task _reading = Task.CompletedTask;
 
-    /// <summary>Negotiates and connects to <paramref name="hubUrl"/> with the given headers; throws on 401.</summary>
+    private HubListener(HubConnection connection)
+    {
+        _connection = connection;
+        connection.On<AttemptRecorded>(nameof(IDeliveriesClient.AttemptRecorded), AttemptRecorded);
+        connection.On<DeliveryStateChanged>(nameof(IDeliveriesClient.DeliveryStateChanged), DeliveryStateChanged);
+        connection.On<InboundRequestChanged>(nameof(IDeliveriesClient.InboundRequestChanged), InboundRequestChanged);
+        connection.On<SessionLogAdded>(nameof(IDeliveriesClient.SessionLogAdded), SessionLogAdded);
+    }
+
+    /// <summary>Connects to <paramref name="hubUrl"/> with the given headers; throws <see cref="HttpRequestException"/> on 401.</summary>
     public static async Task<HubListener> ConnectAsync(Uri hubUrl, IReadOnlyDictionary<string, string> headers)
     {
-        using var http = new HttpClient();
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(hubUrl + "/negotiate?negotiateVersion=1"));
-        foreach (var (key, value) in headers) negotiate.Headers.Add(key, value);
-        var response = await http.SendAsync(negotiate);
-        response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString();
-
-        var listener = new HubListener();
-        foreach (var (key, value) in headers) listener._socket.Options.SetRequestHeader(key, value);
-        var ws = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == "https" ? "wss" : "ws", Query = "id=" + token }.Uri;
-        await listener._socket.ConnectAsync(ws, CancellationToken.None);
-        await listener.SendAsync("""{"protocol":"json","version":1}""");
-        listener._reading = listener.ReadAsync();
+        var connection = new HubConnectionBuilder()
+            .WithUrl(hubUrl, o =>
+            {
+                foreach (var (key, value) in headers)
+                    o.Headers[key] = value;
+            })
+            .Build();
+        var listener = new HubListener(connection);
+        try
+        {
+            await connection.StartAsync();
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         return listener;
     }
 
@@ -56,44 +68,17 @@ public sealed class HubListener : IAsyncDisposable
         }
     }
 
-    private Task SendAsync(string json) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, true, _stop.Token);
+    public Task AttemptRecorded(AttemptRecorded attempt) => Keep(nameof(AttemptRecorded), attempt);
+    public Task DeliveryStateChanged(DeliveryStateChanged change) => Keep(nameof(DeliveryStateChanged), change);
+    public Task InboundRequestChanged(InboundRequestChanged change) => Keep(nameof(InboundRequestChanged), change);
+    public Task SessionLogAdded(SessionLogAdded entry) => Keep(nameof(SessionLogAdded), entry);
 
-    private async Task ReadAsync()
+    private Task Keep<T>(string target, T argument)
     {
-        var buffer = new byte[64 * 1024];
-        var pending = new StringBuilder();
-        try
-        {
-            while (_socket.State == WebSocketState.Open)
-            {
-                var result = await _socket.ReceiveAsync(buffer, _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                pending.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-                var text = pending.ToString();
-                var last = text.LastIndexOf(RecordSeparator);
-                if (last < 0) continue;
-                pending.Clear().Append(text[(last + 1)..]);
-                foreach (var frame in text[..last].Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
-                {
-                    var root = JsonDocument.Parse(frame).RootElement;
-                    // type 1 = invocation; the handshake answer ({}) and pings (type 6) carry nothing to record
-                    if (root.TryGetProperty("type", out var type) && type.GetInt32() == 1)
-                    {
-                        _messages.Enqueue((root.GetProperty("target").GetString()!, root.GetProperty("arguments")[0].Clone()));
-                        _arrived.Release();
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) { }
-        catch (WebSocketException) { }
+        _messages.Enqueue((target, JsonSerializer.SerializeToElement(argument, JsonSerializerOptions.Web)));
+        _arrived.Release();
+        return Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _reading;
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -56,16 +56,21 @@ public sealed class ReceiverProcess : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> requests have arrived (or fails after <paramref name="timeout"/>).</summary>
-    public async Task<IReadOnlyList<JsonElement>> WaitForRequestsAsync(int count, TimeSpan timeout)
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> requests (those <paramref name="match"/> accepts, if given) have arrived, or
+    /// fails after <paramref name="timeout"/>; returns them. The list fills from the child's output a moment after it answered,
+    /// so a test reads it through this, never straight after its own HTTP call returned.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForRequestsAsync(int count, TimeSpan timeout, Func<JsonElement, bool>? match = null)
     {
         using var cts = new CancellationTokenSource(timeout);
-        while (_requests.Count < count)
+        List<JsonElement> Matching() => _requests.Where(r => match is null || match(r)).ToList();
+        while (Matching().Count < count)
         {
             try { await _arrived.WaitAsync(cts.Token); }
-            catch (OperationCanceledException) { throw new TimeoutException($"Expected {count} requests, got {_requests.Count}: {string.Join("\n", _requests)}"); }
+            catch (OperationCanceledException) { throw new TimeoutException($"Expected {count} requests, got {Matching().Count} within {timeout.TotalSeconds} s: {string.Join("\n", _requests)}"); }
         }
-        return Requests;
+        return Matching();
     }
 
     private void OnLine(string? line)

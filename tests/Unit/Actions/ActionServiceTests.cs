@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using WebhookConsole.Engine.Actions;
 using WebhookConsole.Engine.Assistants;
@@ -28,9 +29,19 @@ public sealed class ActionServiceTests : IAsyncLifetime
     [Fact]
     public async Task Create_AcceptsABodyThatIsJsonOnlyOnceSubstituted()
     {
-        var action = await _engine.Get<ActionService>().CreateAsync(Input(body: """{"image_url": "$images[0]", "all_images": $images}"""), "test");
+        const string template = """{"image_url": "$images[0]", "all_images": $images}""";   // $images bare: not JSON until substituted
+        var created = await _engine.Get<ActionService>().CreateAsync(Input(body: template), "test");
 
-        Assert.Equal("""{"image_url": "$images[0]", "all_images": $images}""", action.Body);
+        // What the store holds (read back, not the object the service returned) is the template itself, never a filled-in copy...
+        var stored = await _engine.Get<ActionService>().GetAsync(created.Id);
+        Assert.Equal(template, stored!.Body);
+        // ...and what it becomes for a session with two images is JSON carrying those images.
+        var preview = await _engine.Get<ActionRunner>().PreviewAsync(stored, null, new JsonObject { ["order_number"] = "42" },
+            images: ["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"]);
+        Assert.True(preview.Request.CanSend, string.Join("; ", preview.Request.Problems.SelectMany(p => p.Value)));
+        var sent = JsonNode.Parse(preview.Request.Body!)!;
+        Assert.Equal("https://cdn.example.com/a.png", (string)sent["image_url"]!);
+        Assert.Equal(["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"], sent["all_images"]!.AsArray().Select(n => (string)n!));
     }
 
     [Fact]

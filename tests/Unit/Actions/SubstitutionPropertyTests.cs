@@ -93,7 +93,24 @@ public sealed class SubstitutionPropertyTests
         }
     }
 
-    private static string Enc(string s) => TemplateEncoding.PercentEncode(s);
+    // The expectation, computed without the implementation: RFC 3986 leaves only the unreserved characters (A-Z a-z 0-9 - . _ ~)
+    // unescaped, which is exactly what Uri.EscapeDataString does (UTF-8 bytes, upper-case hex); the hand-written table below pins it.
+    private static string Enc(string s) => Uri.EscapeDataString(s);
+
+    [Theory]
+    [InlineData("abc-XYZ_0.9~", "abc-XYZ_0.9~")]
+    [InlineData("a b/c?d#e&f=g+h", "a%20b%2Fc%3Fd%23e%26f%3Dg%2Bh")]
+    [InlineData("!*'();:@$,[]", "%21%2A%27%28%29%3B%3A%40%24%2C%5B%5D")]
+    [InlineData("%2F", "%252F")]
+    [InlineData("ü中😀", "%C3%BC%E4%B8%AD%F0%9F%98%80")]
+    [InlineData("\r\n\0", "%0D%0A%00")]
+    public void PathSegment_IsPercentEncoded_AsTheKnownAnswerSays(string value, string encoded)
+    {
+        var result = TemplateSubstitution.Substitute("https://api.example.com/orders/$v", TemplateContext.Url, VariableSet.From([new("v", value)]));
+
+        Assert.Equal("https://api.example.com/orders/" + encoded, result.Text);
+        Assert.Equal(encoded, Enc(value)); // the property test's expectation agrees with the table
+    }
 
     [Fact]
     public void FormBody_FieldsDecodeBackExactly_AndNoValueAddsAField()

@@ -1,6 +1,5 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Tests.Unit.Fakes;
 using WebhookConsole.Web.Components.Pages.Settings;

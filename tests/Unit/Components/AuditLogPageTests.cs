@@ -1,6 +1,5 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Audit;
 using WebhookConsole.Tests.Unit.Fakes;

@@ -39,6 +39,7 @@ public sealed class DispatcherTests
     [Fact]
     public async Task AnEndpointThatHangsForItsFullTimeout_TakesOnlyItsOwnSlots_WhileAHealthyOneIsDelivered()
     {
+        const int timeoutSeconds = 30;   // the longest a webhook may set: room for a stalled shared machine before the bound below
         await using var engine = await TestEngine.StartAsync(options: o =>
         {
             o.MaxConcurrentPerEndpoint = 2;
@@ -48,7 +49,7 @@ public sealed class DispatcherTests
         await using var healthy = await TestReceiver.StartAsync();
         hanging.Respond = (_, c) => Task.Delay(Timeout.Infinite, c.RequestAborted);     // every request runs into the timeout
         var subscriptions = engine.Get<SubscriptionService>();
-        await subscriptions.CreateAsync(new SubscriptionInput("hangs", hanging.Url, ["message.incoming"], TimeoutSeconds: 2, RetrySchedule: []), "test");
+        await subscriptions.CreateAsync(new SubscriptionInput("hangs", hanging.Url, ["message.incoming"], TimeoutSeconds: timeoutSeconds, RetrySchedule: []), "test");
         await subscriptions.CreateAsync(new SubscriptionInput("healthy", healthy.Url, ["ticket.created"]), "test");
         var publisher = engine.Get<EventPublisher>();
         for (var i = 0; i < 20; i++)
@@ -57,17 +58,27 @@ public sealed class DispatcherTests
             await publisher.PublishAsync("ticket.created", new JsonObject());
         var dispatcher = engine.Get<DeliveryDispatcher>();
 
-        var started = TimeProvider.System.GetTimestamp();
         await dispatcher.StartAsync(CancellationToken.None);
-        await healthy.WaitForRequestsAsync(40, TimeSpan.FromSeconds(60));
-        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        try
+        {
+            await hanging.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
+            // Isolation, as a fixed bound: every healthy delivery arrives before the hanging endpoint's first timeout could free a slot.
+            await healthy.WaitForRequestsAsync(40, TimeSpan.FromSeconds(timeoutSeconds - 5));
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
 
-        // The hanging endpoint got its two slots per timeout period and nothing more; its other deliveries wait in the store.
-        var timeoutsPassed = (int)(elapsed.TotalSeconds / 2);
-        Assert.InRange(hanging.Requests.Count, 2, 2 * (timeoutsPassed + 1));
-        await using (var db = engine.Db())
-            Assert.True(await db.Deliveries.CountAsync(d => d.State == DeliveryState.Pending && d.EventType == "message.incoming") >= 20 - 2 * (timeoutsPassed + 1));
-        await dispatcher.StopAsync(CancellationToken.None);
+        // A fixed bound: all 40 healthy deliveries arrived before the hanging endpoint's first attempt could time out, and
+        // meanwhile the hanging endpoint had its two slots and no more (a third request needs a slot freed by a timeout).
+        var firstHanging = hanging.Requests.Min(r => r.ArrivedAt);
+        var lastHealthy = healthy.Requests.Max(r => r.ArrivedAt);
+        var healthyDone = TimeSpan.FromTicks((long)((lastHealthy - firstHanging) * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency));
+        Assert.True(healthyDone < TimeSpan.FromSeconds(timeoutSeconds),
+            $"the 40th healthy delivery arrived {healthyDone.TotalSeconds:0.000} s after the hanging endpoint's first request; " +
+            $"its first timeout came at {timeoutSeconds} s, so the healthy endpoint waited for it");
+        Assert.Equal(2, hanging.Requests.Count(r => r.ArrivedAt <= lastHealthy));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.SignalR;
+using WebhookConsole.Engine;
 using WebhookConsole.Web.Hubs;
 
 namespace WebhookConsole.Tests.Unit.Fakes;
 
-/// <summary>A hub context whose clients hear nothing: lets component tests build a real <see cref="DeliveryFeed"/> without SignalR.</summary>
+/// <summary>A hub context whose clients hear nothing: lets component tests build the real feeds without SignalR.</summary>
 public sealed class NullDeliveriesHubContext : IHubContext<DeliveriesHub, IDeliveriesClient>
 {
     public IHubClients<IDeliveriesClient> Clients { get; } = new NullClients();
@@ -13,6 +14,8 @@ public sealed class NullDeliveriesHubContext : IHubContext<DeliveriesHub, IDeliv
     {
         public Task AttemptRecorded(Engine.Delivery.AttemptRecorded attempt) => Task.CompletedTask;
         public Task DeliveryStateChanged(Engine.Delivery.DeliveryStateChanged change) => Task.CompletedTask;
+        public Task InboundRequestChanged(Engine.Inbound.InboundRequestChanged change) => Task.CompletedTask;
+        public Task SessionLogAdded(Engine.Sessions.SessionLogAdded entry) => Task.CompletedTask;
     }
 
     private sealed class NullClients : IHubClients<IDeliveriesClient>

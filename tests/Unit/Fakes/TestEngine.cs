@@ -25,6 +25,8 @@ public sealed class TestEngine : IAsyncDisposable
         DatabasePath = Path.Combine(directory, "console.db");
         var services = new ServiceCollection();
         services.AddLogging();
+        // Quartz's hosted service is registered (never started here: the tests do the dispatcher's steps by hand).
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         services.AddSingleton<TimeProvider>(Time);
         services.AddWebhookEngine(o =>
         {

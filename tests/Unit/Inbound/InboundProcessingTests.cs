@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using WebhookConsole.Engine.Contacts;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Inbound;
 using WebhookConsole.Engine.Mapping;
+using WebhookConsole.Engine.Persistence;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Tests.Unit.Fakes;
 using static WebhookConsole.Tests.Unit.Fakes.InboundHelpers;
@@ -164,6 +166,41 @@ public sealed class InboundProcessingTests : IAsyncLifetime
     [Fact]
     public async Task StoppedBetweenSavingTheContactAndPublishing_PublishesOnce()
     {
+        // The host stops the processor (its token cancelled) the moment the mapping step has committed: the contact and the
+        // events still to publish are stored, nothing is published yet.
+        using var stop = new CancellationTokenSource();
+        await using var engine = await TestEngine.StartAsync(configure: s =>
+            s.ConfigureDbContext<ConsoleDbContext>(b => b.AddInterceptors(new StopOnceMapped(stop))));
+        await engine.Get<SubscriptionService>().CreateAsync(new SubscriptionInput("crm", "http://127.0.0.1:9/hook", ["contact.created"]), "test");
+        var mapping = await engine.CreateLeadMappingAsync();
+        var (_, token) = await engine.CreateInboundAsync(mappingId: mapping.Id);
+        var receipt = await engine.Get<InboundReceiver>().ReceiveAsync(Post(token, Seed004.Lead));
+        var processor = engine.Get<InboundProcessor>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.ProcessPendingAsync(stop.Token));
+        await using (var db = engine.Db())
+        {
+            Assert.Equal(InboundProcessing.Publishing, (await db.Set<InboundRequest>().SingleAsync(r => r.Id == receipt.RequestId)).Processing);
+            Assert.Single(await db.Set<Contact>().ToListAsync());
+            Assert.Empty(await db.Deliveries.ToListAsync());   // stopped before the publish: nothing to deliver yet
+        }
+
+        Assert.Equal(1, await processor.ProcessPendingAsync());   // the next start takes it up where it stopped
+
+        await using (var db = engine.Db())
+        {
+            var request = await db.Set<InboundRequest>().SingleAsync(r => r.Id == receipt.RequestId);
+            Assert.Equal(InboundProcessing.Processed, request.Processing);
+            var delivery = Assert.Single(await db.Deliveries.ToListAsync());
+            Assert.Equal("contact.created", delivery.EventType);
+            Assert.Equal(Assert.Single(request.Events).Id, delivery.EventId);   // the event the mapping step stored, not a new one
+            Assert.Single(await db.Set<Contact>().ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task StoppedAfterPublishing_BeforeMarkedProcessed_PublishesNothingNew()
+    {
         await SubscribeAsync("contact.created");
         var mapping = await _engine.CreateLeadMappingAsync();
         var (_, token) = await _engine.CreateInboundAsync(mappingId: mapping.Id);
@@ -171,7 +208,7 @@ public sealed class InboundProcessingTests : IAsyncLifetime
         await ProcessAsync();
         var processed = await RequestAsync(receipt.RequestId!.Value);
 
-        // As if the process had stopped after the contact was saved but before it was marked processed.
+        // As if the process had stopped after publishing but before the request was marked processed.
         await using (var db = _engine.Db())
         {
             await db.Set<InboundRequest>().Where(r => r.Id == processed.Id)
@@ -182,6 +219,18 @@ public sealed class InboundProcessingTests : IAsyncLifetime
         Assert.Equal(InboundProcessing.Processed, (await RequestAsync(processed.Id)).Processing);
         Assert.Single(await DeliveriesAsync());
         Assert.Single((await _engine.Get<ContactService>().QueryAsync(null, 0, 10)).Items);
+    }
+
+    /// <summary>Cancels <paramref name="stop"/> once a request's mapping step (state Publishing) has been committed.</summary>
+    private sealed class StopOnceMapped(CancellationTokenSource stop) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override ValueTask<int> SavedChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<InboundRequest>().Any(e => e.Entity.Processing == InboundProcessing.Publishing))
+                stop.Cancel();
+            return ValueTask.FromResult(result);
+        }
     }
 
     private static async Task WaitUntilAsync(TestEngine engine, Guid requestId, InboundProcessing state)

@@ -15,7 +15,7 @@ namespace WebhookConsole.Engine.Persistence.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "9.0.22");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("WebhookConsole.Engine.Access.AdminUser", b =>
                 {
@@ -37,6 +37,20 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("admin");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("initial");
 
                     b.HasKey("Id");
 
@@ -79,12 +93,84 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("full");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Hash")
                         .IsUnique();
 
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("WebhookConsole.Engine.Access.Invite", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Email");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("Invites", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookConsole.Engine.Access.SignInFailures", b =>
+                {
+                    b.Property<string>("EmailHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EmailHash");
+
+                    b.ToTable("SignInFailures");
                 });
 
             modelBuilder.Entity("WebhookConsole.Engine.Actions.AssistantAction", b =>
@@ -343,6 +429,10 @@ namespace WebhookConsole.Engine.Persistence.Migrations
 
                     b.HasIndex("DeliveryId");
 
+                    b.HasIndex("IsTest")
+                        .HasDatabaseName("IX_DeliveryAttempts_Tests")
+                        .HasFilter("\"IsTest\"");
+
                     b.HasIndex("EventType", "At");
 
                     b.HasIndex("SubscriptionId", "At");
@@ -350,6 +440,46 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.HasIndex("Succeeded", "At");
 
                     b.ToTable("DeliveryAttempts");
+                });
+
+            modelBuilder.Entity("WebhookConsole.Engine.Delivery.HourlyCount", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SubscriptionId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("HourlyCounts", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookConsole.Engine.Delivery.HourlyDuration", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UpperMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "UpperMs");
+
+                    b.ToTable("HourlyDurations", (string)null);
                 });
 
             modelBuilder.Entity("WebhookConsole.Engine.Delivery.ReplayRun", b =>
@@ -439,6 +569,10 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -559,6 +693,10 @@ namespace WebhookConsole.Engine.Persistence.Migrations
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -10,7 +10,7 @@ namespace WebhookConsole.Tests.Unit.Components.Assistants;
 /// <summary>The component base plus the assistant services and a session log feed whose hub side sends nothing.</summary>
 public abstract class AssistantComponentTest : EngineComponentTest
 {
-    protected SessionLogFeed LogFeed { get; } = new(new NullHubContext<DeliveriesHub>());
+    protected SessionLogFeed LogFeed { get; } = new(new NullDeliveriesHubContext());
 
     public override async Task InitializeAsync()
     {

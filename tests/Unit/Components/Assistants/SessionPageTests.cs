@@ -25,8 +25,8 @@ public sealed class SessionPageTests : AssistantComponentTest
 
         var page = Render<SessionPage>(p => p.Add(x => x.Id, session.Id));
 
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tr[data-log-entry-id]").Count));
-        var rows = page.FindAll("tr[data-log-entry-id]");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tr [data-log-entry-id]").Count));
+        var rows = page.FindAll("tr [data-log-entry-id]").Select(e => e.Closest("tr")!).ToList();
         Assert.Contains("Second call", rows[0].TextContent);
         Assert.Contains("HTTP 500", rows[0].TextContent);
         Assert.Contains("First call", rows[1].TextContent);
@@ -34,7 +34,7 @@ public sealed class SessionPageTests : AssistantComponentTest
         var third = await LogAsync(session.Id, "Third call", 201);
         LogFeed.EntryAdded(new SessionLogAdded(third.Id, session.Id, null, third.ActionName, 201, 42, third.At, null));
 
-        page.WaitForAssertion(() => Assert.Contains("Third call", page.FindAll("tr[data-log-entry-id]")[0].TextContent), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("Third call", page.FindAll("tr [data-log-entry-id]")[0].Closest("tr")!.TextContent), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class InboundPagesTests : EngineComponentTest
         var page = Render<InboundEditPage>(p => p.Add(x => x.Id, webhook.Id));
         page.WaitForElement("[data-testid=inbound-settings]");
 
-        page.FindAll("[data-testid=inbound-settings] .rz-radiobutton-box")[2].Click(); // HMAC-SHA256 signature
+        await page.ChooseRadioAsync("Verification", InboundVerification.HmacSha256);
         await page.Find("[data-testid=inbound-settings] form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Contains("Enter the signing secret", page.Find("[data-field-error=secret]").TextContent));
 

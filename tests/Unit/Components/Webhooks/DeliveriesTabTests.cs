@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Bunit;
-using Radzen.Blazor;
+using MudBlazor;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Tests.Unit.Fakes;
@@ -40,7 +40,7 @@ public sealed class DeliveriesTabTests : EngineComponentTest
         });
         Assert.Contains("not attempted yet", page.FindAll("tbody tr")[0].TextContent);
 
-        page.Find("li[role=option][aria-label=retrying]").Click();
+        await page.ChooseAsync("Delivery state", "retrying");
 
         page.WaitForAssertion(() =>
         {
@@ -56,12 +56,12 @@ public sealed class DeliveriesTabTests : EngineComponentTest
     public async Task OpensTheDelivery_InTheDetailPanel()
     {
         var id = await AddDeliveryAsync(DeliveryState.Failed, minutesAgo: 10, attempts: 4);
-        var dialogs = Render<RadzenDialog>(); // the layout's dialog host, where the side panel opens
+        var dialogs = Render<MudDialogProvider>(); // the layout's dialog host, where the side panel opens
         var page = Render<DeliveryLogPage>(p => p.Add(x => x.Id, _crm.Id));
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[role=tab]")));
         page.FindAll("[role=tab]").Single(t => t.TextContent.Contains("Deliveries")).Click();
 
-        page.WaitForElement($"tr[data-delivery-id='{id}'] button.link-button").Click();
+        page.WaitForElement($"[data-delivery-id='{id}'] ~ button.link-button").Click();
 
         dialogs.WaitForAssertion(() =>
         {
@@ -75,14 +75,14 @@ public sealed class DeliveriesTabTests : EngineComponentTest
     {
         await AddDeliveryAsync(DeliveryState.Failed, minutesAgo: 10, attempts: 2);
         var page = Render<DeliveryLogPage>(p => p.Add(x => x.Id, _crm.Id));
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tbody tr[data-attempt-id]").Count));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tbody tr [data-attempt-id]").Count));
 
         page.FindAll("[role=tab]").Single(t => t.TextContent.Contains("Deliveries")).Click();
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr[data-delivery-id]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr [data-delivery-id]")));
         await AddDeliveryAsync(DeliveryState.Succeeded, minutesAgo: 1, attempts: 1); // made while the other tab was shown
         page.FindAll("[role=tab]").Single(t => t.TextContent.Contains("Attempts")).Click();
 
-        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr[data-attempt-id]").Count)); // read afresh, not the rows from before
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr [data-attempt-id]").Count)); // read afresh, not the rows from before
     }
 
     [Fact]

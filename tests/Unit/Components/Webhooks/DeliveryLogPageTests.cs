@@ -50,7 +50,7 @@ public sealed class DeliveryLogPageTests : EngineComponentTest
         var page = Render<DeliveryLogPage>();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr").Count));
 
-        page.Find("li[role=option][aria-label=Failed]").Click();
+        await page.ChooseAsync("Outcome", "Failed");
 
         page.WaitForAssertion(() =>
         {
@@ -80,8 +80,10 @@ public sealed class DeliveryLogPageTests : EngineComponentTest
         await AddAttemptAsync("lead.created", minutesAgo: 30, succeeded: true, status: 200);
         var page = Render<DeliveryLogPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr")));
+        var oneLoad = Queries.Reading("DeliveryAttempts"); // what the page's first load read: the page of attempts, and its count
 
         var id = await AddAttemptAsync("ticket.created", minutesAgo: 0, succeeded: false, status: 503, failure: "HTTP 503 Service Unavailable");
+        var beforeBurst = Queries.Reading("DeliveryAttempts");
         for (var i = 0; i < 50; i++) // a burst: the page re-queries once, not fifty times
             Feed.AttemptRecorded(new AttemptRecorded(id, Guid.NewGuid(), _crm.Id, "ticket.created", 1, "failed", 503, 12, Engine.Time.GetUtcNow(), false, null));
 
@@ -90,8 +92,10 @@ public sealed class DeliveryLogPageTests : EngineComponentTest
             var rows = page.FindAll("tbody tr");
             Assert.Equal(2, rows.Count);
             Assert.Contains("HTTP 503 Service Unavailable", rows[0].TextContent);
-            Assert.Equal(id.ToString(), rows[0].GetAttribute("data-attempt-id"));
+            Assert.Equal(id.ToString(), rows[0].QuerySelector("[data-attempt-id]")!.GetAttribute("data-attempt-id"));
         }, TimeSpan.FromSeconds(5));
+        Assert.True(oneLoad > 0);
+        Assert.Equal(oneLoad, Queries.Reading("DeliveryAttempts") - beforeBurst); // one reload for the whole burst
     }
 
     private async Task<long> AddAttemptAsync(string eventType, int minutesAgo, bool succeeded, int? status, string? failure = null,

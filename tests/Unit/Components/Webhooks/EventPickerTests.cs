@@ -23,8 +23,8 @@ public sealed class EventPickerTests : EngineComponentTest
         Assert.Equal(messages, selected.ToHashSet());
         Assert.Contains($"{messages.Count} selected", picker.Find("[data-testid=events-selected]").TextContent);
         foreach (var type in messages)
-            Assert.Equal("true", picker.Find($"[data-event-type='{type}'] [role=checkbox]").GetAttribute("aria-checked"));
-        Assert.Equal("false", picker.Find("[data-event-type='lead.created'] [role=checkbox]").GetAttribute("aria-checked"));
+            Assert.True(picker.Find($"[data-event-type='{type}'] input[type=checkbox]").HasAttribute("checked"));
+        Assert.False(picker.Find("[data-event-type='lead.created'] input[type=checkbox]").HasAttribute("checked"));
 
         picker.Find("button[aria-label='Clear Messages events']").Click();
         Assert.Empty(selected);

@@ -82,9 +82,9 @@ public sealed class ReplayDialogTests : EngineComponentTest
         await using var receiver = await TestReceiver.StartAsync();
         var webhook = await FailingWebhookAsync(receiver);
         var dialog = Render<ReplayDialog>(p => p.Add(x => x.SubscriptionId, webhook.Id));
-        Assert.Equal(3, dialog.FindAll(".replay-states .rz-chkbox").Count);
+        Assert.Equal(3, dialog.FindAll(".replay-states input[type=checkbox]").Count);
 
-        dialog.FindAll(".replay-states .rz-chkbox-box")[0].Click(); // "failed", ticked by default, unticked
+        dialog.FindAll(".replay-states input[type=checkbox]")[0].Change(false); // "failed", ticked by default, unticked
         await dialog.Find("[data-testid=replay-start]").ClickAsync();
 
         dialog.WaitForAssertion(() => Assert.EndsWith("Pick at least one state to replay.", Text(dialog.Find("[data-testid=replay-problem]"))));

@@ -17,7 +17,7 @@ public sealed class WebhookEditPageTests : EngineComponentTest
         var page = Render<WebhookEditPage>();
         page.Find("input[name=Name]").Change("CRM leads");
         page.Find("input[name=Url]").Change("ftp://x");
-        page.Find("[data-event-type='lead.created'] [role=checkbox]").Click();
+        page.Find("[data-event-type='lead.created'] input[type=checkbox]").Change(true);
 
         await page.Find("form").SubmitAsync();
 
@@ -25,7 +25,7 @@ public sealed class WebhookEditPageTests : EngineComponentTest
         Assert.Contains("Enter an absolute http(s) URL", page.Find("[data-field-error=url]").TextContent);
         Assert.Equal("ftp://x", page.Find("input[name=Url]").GetAttribute("value"));
         Assert.Equal("CRM leads", page.Find("input[name=Name]").GetAttribute("value"));
-        Assert.Equal("true", page.Find("[data-event-type='lead.created'] [role=checkbox]").GetAttribute("aria-checked"));
+        Assert.True(page.Find("[data-event-type='lead.created'] input[type=checkbox]").HasAttribute("checked"));
         Assert.Empty(page.FindAll("[data-testid=webhook-secret]"));
         Assert.Empty(await Engine.Get<SubscriptionService>().ListAsync());
     }
@@ -36,7 +36,7 @@ public sealed class WebhookEditPageTests : EngineComponentTest
         var page = Render<WebhookEditPage>();
         page.Find("input[name=Name]").Change("CRM leads");
         page.Find("input[name=Url]").Change("https://crm.example.com/hooks");
-        page.Find("[data-event-type='lead.created'] [role=checkbox]").Click();
+        page.Find("[data-event-type='lead.created'] input[type=checkbox]").Change(true);
 
         await page.Find("form").SubmitAsync();
 
