@@ -143,15 +143,15 @@ public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
         }
         if (committed)
             _space.Wrote();
-        foreach (var item in written)
-            item.Complete();
         var took = Stopwatch.GetElapsedTime(started);
-        if (took >= SlowBatch)
+        if (took >= SlowBatch) // said before the writes complete, so whoever waited for them finds it in the log
         {
             var slowest = batch.MaxBy(w => w.Took)!;
             LogSlowBatch(took.TotalMilliseconds, batch.Count, commitStarted == 0 ? 0 : Stopwatch.GetElapsedTime(commitStarted).TotalMilliseconds,
                 slowest.Took.TotalMilliseconds, slowest.What);
         }
+        foreach (var item in written)
+            item.Complete();
     }
 
     /// <summary>Runs the writes in order; each in a savepoint when there are several, so a failing one takes only its own changes back.</summary>
