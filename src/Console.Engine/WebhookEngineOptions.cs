@@ -3,8 +3,23 @@ namespace WebhookConsole.Engine;
 /// <summary>Settings of the embedded engine, bound from configuration at start-up.</summary>
 public sealed class WebhookEngineOptions
 {
-    /// <summary>SQLite connection string of the embedded store.</summary>
+    /// <summary>Which database the store is (<c>Store:Provider</c>): the embedded SQLite file, or PostgreSQL shared by several nodes.</summary>
+    public StoreProvider StoreProvider { get; set; } = StoreProvider.Sqlite;
+
+    /// <summary>The store's connection string (<c>ConnectionStrings:Console</c>): a SQLite file, or an Npgsql connection string.</summary>
     public string ConnectionString { get; set; } = "Data Source=console.db";
+
+    /// <summary>
+    /// This process's name among the nodes sharing a PostgreSQL store (<c>Store:NodeName</c>), kept on the deliveries it claims.
+    /// Unique per process: the default is the machine's name and the process id.
+    /// </summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>
+    /// How long a claim on PostgreSQL holds without being renewed (<c>Store:LeaseDuration</c>); the node renews it every third of
+    /// that while the attempt runs. A node that dies loses its claims to the others this long after its last renewal.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>An API key to create at start (for scripts and tests); empty for none.</summary>
     public string? BootstrapApiKey { get; set; }
@@ -35,4 +50,13 @@ public sealed class WebhookEngineOptions
 
     /// <summary>How long a rotated-out secret keeps signing alongside the new one.</summary>
     public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>The database behind the store.</summary>
+public enum StoreProvider
+{
+    /// <summary>One file beside the app, one console process: the default.</summary>
+    Sqlite,
+    /// <summary>A PostgreSQL database that any number of console processes share.</summary>
+    PostgreSQL,
 }

@@ -25,7 +25,14 @@ public static class WebhookEngineServiceCollectionExtensions
         var options = services.AddOptions<WebhookEngineOptions>();
         if (configure is not null)
             options.Configure(configure);
-        options.Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "ConnectionStrings:Console must name a SQLite database, e.g. \"Data Source=console.db\".")
+        // Which store decides which services exist, so it is read now; everything else is read when first needed.
+        var provider = new WebhookEngineOptions();
+        configure?.Invoke(provider);
+        options.Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                   "ConnectionStrings:Console must name the store: a SQLite file, e.g. \"Data Source=console.db\", or with Store:Provider=PostgreSQL " +
+                   "an Npgsql connection string, e.g. \"Host=127.0.0.1;Database=console;Username=console;Password=…\".")
+               .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(3), "Store:LeaseDuration must be at least 3 seconds, e.g. \"00:00:30\".")
+               .Validate(o => !string.IsNullOrWhiteSpace(o.NodeName) && o.NodeName.Length <= 128, "Store:NodeName must be a name of 1 to 128 characters, unique per console process.")
                .Validate(o => o.BootstrapApiKey is null or "" || o.BootstrapApiKey.StartsWith(ApiKeyService.KeyPrefix, StringComparison.Ordinal) && o.BootstrapApiKey.Length >= 24,
                    $"Console:ApiKeys:Bootstrap must start with '{ApiKeyService.KeyPrefix}' and be at least 24 characters long.")
                .ValidateOnStart();
@@ -48,7 +55,8 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddPooledDbContextFactory<ConsoleDbContext>((sp, db) =>
         {
             var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookEngineOptions>>().Value;
-            db.UseSqlite(o.ConnectionString).AddInterceptors(sp.GetRequiredService<StoreSpaceInterceptor>())
+            db.UseStore(o, sp);
+            db.AddInterceptors(sp.GetRequiredService<StoreSpaceInterceptor>())
                 // A failed command is the caller's to report: the API answers it (a full store: 503, said once by StoreSpace;
                 // anything else is logged as unhandled), a background loop logs it. EF Core's own error entries, a stack trace
                 // per failed write, would flood the log while the disk is full.
@@ -60,8 +68,24 @@ public static class WebhookEngineServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<EngineInitializer>();
-        services.AddSingleton<StoreWriter>();
-        services.AddSingleton<IDeliveryStore, Persistence.Sqlite.SqliteDeliveryStore>();
+        if (provider.StoreProvider == StoreProvider.PostgreSQL)
+        {
+            services.AddSingleton<Persistence.PostgreSql.PostgresStore>();
+            services.AddSingleton<IStoreWriter, Persistence.PostgreSql.PostgresStoreWriter>();
+            services.AddSingleton<IDeliveryStore, Persistence.PostgreSql.PostgresDeliveryStore>();
+            services.AddSingleton<Persistence.PostgreSql.PostgresCluster>();
+            services.AddSingleton<ICluster>(sp => sp.GetRequiredService<Persistence.PostgreSql.PostgresCluster>());
+            services.AddHostedService(sp => sp.GetRequiredService<Persistence.PostgreSql.PostgresCluster>());
+        }
+        else
+        {
+            services.AddSingleton<StoreWriter>();
+            services.AddSingleton<IStoreWriter>(sp => sp.GetRequiredService<StoreWriter>());
+            services.AddSingleton<IDeliveryStore, Persistence.Sqlite.SqliteDeliveryStore>();
+            services.AddSingleton<ICluster, SingleNode>();
+        }
+        // A context per scope, for what asks for one that way (Data Protection's key store on PostgreSQL).
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext());
         services.AddSingleton<SubscriptionCache>();
 
         services.AddSingleton<DestinationPolicy>();

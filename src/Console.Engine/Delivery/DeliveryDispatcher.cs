@@ -132,14 +132,22 @@ public sealed partial class DeliveryDispatcher(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var recovered = await db.Deliveries.Where(d => d.State == DeliveryState.Sending)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(d => d.State, DeliveryState.Pending)
-                .SetProperty(d => d.NextAttemptAt, now)
-                .SetProperty(d => d.AttemptCount, d => d.AttemptCount > d.ScheduleStart ? d.AttemptCount - 1 : d.AttemptCount), ct);
+        var node = options.Value.NodeName;
+        // Only this node's own (or, on SQLite, every one: there claims carry no node); another node's claims are its to finish.
+        var recovered = await db.Deliveries.Where(d => d.State == DeliveryState.Sending && (d.ClaimedBy == null || d.ClaimedBy == node))
+            .ExecuteUpdateAsync(Unclaim(now), ct);
         if (recovered > 0)
             LogRecovered(recovered);
     }
+
+    /// <summary>Back to Pending and due now, the unfinished attempt uncounted, the claim (on PostgreSQL) given up.</summary>
+    private static Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WebhookDelivery>> Unclaim(DateTimeOffset now) => u => u
+        .SetProperty(d => d.State, DeliveryState.Pending)
+        .SetProperty(d => d.NextAttemptAt, now)
+        .SetProperty(d => d.AttemptCount, d => d.AttemptCount > d.ScheduleStart ? d.AttemptCount - 1 : d.AttemptCount)
+        .SetProperty(d => d.ClaimedBy, (string?)null)
+        .SetProperty(d => d.ClaimToken, (Guid?)null)
+        .SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null);
 
     /// <summary>Deliveries whose attempt crashed go back to pending (as after a crash of the process); kept for the next round while the store cannot write.</summary>
     private async Task ReleaseStrandedAsync(CancellationToken ct)
@@ -149,11 +157,9 @@ public sealed partial class DeliveryDispatcher(
             return;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var released = await db.Deliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Sending)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(d => d.State, DeliveryState.Pending)
-                .SetProperty(d => d.NextAttemptAt, now)
-                .SetProperty(d => d.AttemptCount, d => d.AttemptCount > d.ScheduleStart ? d.AttemptCount - 1 : d.AttemptCount), ct);
+        var node = options.Value.NodeName;
+        var released = await db.Deliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Sending && (d.ClaimedBy == null || d.ClaimedBy == node))
+            .ExecuteUpdateAsync(Unclaim(now), ct);
         foreach (var id in ids)
             _stranded.TryRemove(id, out _);
         if (released > 0)
@@ -205,6 +211,13 @@ public sealed partial class DeliveryDispatcher(
             var next = await db.Deliveries
                 .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && !blocked.Contains(d.SubscriptionId))
                 .MinAsync(d => d.NextAttemptAt, ct);
+            // On PostgreSQL another node's claim that lapses is due then too (it stopped renewing: it died or stalled).
+            var node = options.Value.NodeName;
+            var lapses = await db.Deliveries
+                .Where(d => d.State == DeliveryState.Sending && d.LeaseExpiresAt != null && d.ClaimedBy != node)
+                .MinAsync(d => d.LeaseExpiresAt, ct);
+            if (lapses is not null && (next is null || lapses < next))
+                next = lapses;
             if (gate.NextOpening() is { } opening && (next is null || opening < next))
                 next = opening;
             if (next is { } at)

@@ -24,6 +24,22 @@ public sealed class WebhookDelivery
     public string? TraceParent { get; set; }
     /// <summary>A "Send test" delivery: attempted once, never retried, never changes the subscription's health.</summary>
     public bool IsTest { get; set; }
+    /// <summary>While Sending on PostgreSQL: the node that claimed it (<see cref="WebhookEngineOptions.NodeName"/>).</summary>
+    public string? ClaimedBy { get; set; }
+    /// <summary>While Sending on PostgreSQL: this claim's token. Recording the attempt checks it, so a node that lost the claim changes nothing.</summary>
+    public Guid? ClaimToken { get; set; }
+    /// <summary>While Sending on PostgreSQL: the claim holds until then unless its node renews it; after that any node may claim it again.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+}
+
+/// <summary>
+/// A rate-limited webhook's next free slot across the cluster (PostgreSQL): a claim takes a delivery for it only once this time
+/// has come, and moves it on by one interval.
+/// </summary>
+public sealed class EndpointPacing
+{
+    public Guid SubscriptionId { get; set; }
+    public DateTimeOffset NextSlotAt { get; set; }
 }
 
 /// <summary>Where a delivery stands. Transitions are applied in <see cref="DeliveryTransitions"/> only.</summary>

@@ -18,6 +18,7 @@ public sealed partial class InboundProcessor(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     EventPublisher publisher,
     InboundSignal signal,
+    ICluster cluster,
     IInboundObserver observer,
     TimeProvider time,
     ILogger<InboundProcessor> logger) : BackgroundService
@@ -30,7 +31,11 @@ public sealed partial class InboundProcessor(
         {
             try
             {
-                if (await ProcessPendingAsync(stoppingToken) == 0)
+                // One node at a time takes up inbound requests (on SQLite there is one): two would map one request twice at once.
+                var processed = 0;
+                if (!await cluster.RunExclusiveAsync("inbound", async ct => processed = await ProcessPendingAsync(ct), stoppingToken))
+                    await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken); // another node is at it; look again soon
+                else if (processed == 0)
                     await signal.WaitAsync(MaxIdle, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -23,6 +23,7 @@ public sealed class InboundReceiver(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     InboundWebhookService webhooks,
     InboundSignal signal,
+    Persistence.ICluster cluster,
     IInboundObserver observer,
     IOptions<InboundOptions> options,
     TimeProvider time)
@@ -92,13 +93,14 @@ public sealed class InboundReceiver(
         {
             await StoreAsync(row, ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
             // The same delivery id arrived concurrently and the other request was stored first.
             row = Copy(row);
             return await StoreDuplicateAsync(row, (await FirstWithKeyAsync(row, ct))!.Value, ct);
         }
         signal.Notify();
+        cluster.InboundAccepted();
         return new InboundReceipt(202, row.Id);
     }
 

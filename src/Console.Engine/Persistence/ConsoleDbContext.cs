@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Audit;
@@ -7,8 +8,11 @@ using WebhookConsole.Engine.Subscriptions;
 
 namespace WebhookConsole.Engine.Persistence;
 
-/// <summary>The embedded store. Created per operation through <see cref="IDbContextFactory{TContext}"/>.</summary>
-public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : DbContext(options)
+/// <summary>
+/// The store, on SQLite or PostgreSQL (<see cref="StoreProvider"/>); each has its own migrations assembly. Created per operation
+/// through <see cref="IDbContextFactory{TContext}"/>. On PostgreSQL it also keeps the Data Protection keys every node shares.
+/// </summary>
+public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -17,6 +21,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<EventRecord> Events => Set<EventRecord>();
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<EndpointPacing> EndpointPacing => Set<EndpointPacing>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -69,12 +75,16 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             e.HasKey(x => x.Id);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.TraceParent).HasMaxLength(128);
+            e.Property(x => x.ClaimedBy).HasMaxLength(128);
             // The dispatcher's question: what is due now?
             e.HasIndex(x => new { x.State, x.NextAttemptAt });
             e.HasIndex(x => new { x.SubscriptionId, x.CreatedAt });
             e.HasIndex(x => x.EventId);
             e.HasIndex(x => x.ReplayId);
+            // A node's claims, for renewing its leases and releasing them at a stop (PostgreSQL).
+            e.HasIndex(x => x.ClaimedBy);
         });
+        modelBuilder.Entity<EndpointPacing>(e => e.HasKey(x => x.SubscriptionId));
         modelBuilder.Entity<DeliveryAttempt>(e =>
         {
             e.HasKey(x => x.Id);
@@ -93,8 +103,17 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so indexes and ORDER BY work.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so indexes and ORDER BY work.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+        else
+        {
+            // PostgreSQL's timestamptz holds an instant; Npgsql writes only offset 0, so a time given with another offset is made UTC.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+        }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace WebhookConsole.Engine.Persistence;
 
 /// <summary>
-/// Whether the store can write: false from the first write that found the disk full (SQLITE_FULL) until the next write that
+/// Whether the store can write: false from the first write that found the disk full (SQLITE_FULL, or PostgreSQL's 53100) until the next write that
 /// got through. Every part that writes reports here, so the log says it once when the store fills up and once when it can write
 /// again, however many writes failed in between; the API answers 503 with <c>Retry-After</c> meanwhile, and nothing is
 /// accepted that was not stored.
@@ -13,6 +13,9 @@ public sealed partial class StoreSpace(TimeProvider time, ILogger<StoreSpace> lo
 {
     /// <summary>SQLite's result code for "database or disk is full".</summary>
     public const int SqliteFull = 13;
+
+    /// <summary>PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).</summary>
+    public const string PostgresDiskFull = "53100";
 
     /// <summary>How long a sender is told to wait before sending again (the <c>Retry-After</c> of a 503).</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
@@ -36,7 +39,7 @@ public sealed partial class StoreSpace(TimeProvider time, ILogger<StoreSpace> lo
     public static bool IsFull(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
-            if (e is SqliteException { SqliteErrorCode: SqliteFull })
+            if (e is SqliteException { SqliteErrorCode: SqliteFull } or Npgsql.PostgresException { SqlState: PostgresDiskFull })
                 return true;
         return false;
     }

@@ -21,7 +21,7 @@ namespace WebhookConsole.Engine.Persistence;
 /// All batches run on one connection that the writer keeps open, so the hot path's prepared statements
 /// (<see cref="Sqlite.SqliteDeliveryStore"/>) stay prepared from one batch to the next.
 /// </remarks>
-public sealed partial class StoreWriter : IAsyncDisposable, IDisposable
+public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDisposable
 {
     /// <summary>At most this many writes share a transaction.</summary>
     public const int MaxBatch = 256;

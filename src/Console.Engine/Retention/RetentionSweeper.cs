@@ -13,11 +13,11 @@ public sealed record RetentionResult(int Attempts, int Deliveries, int Bodies, i
 
 /// <summary>
 /// Removes what is past its time (<see cref="RetentionOptions"/>) in batches of <see cref="RetentionOptions.BatchSize"/>, each its own
-/// short write through <see cref="StoreWriter"/>, so attempts being recorded queue behind one batch at most. A delivery that is not
+/// short write through <see cref="IStoreWriter"/>, so attempts being recorded queue behind one batch at most. A delivery that is not
 /// finished (pending, sending, retrying) is never touched, nor are its attempts, nor an inbound request still being processed.
 /// </summary>
 public sealed partial class RetentionSweeper(
-    StoreWriter writer, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
+    IStoreWriter writer, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     private static readonly DeliveryState[] Finished = [DeliveryState.Succeeded, DeliveryState.Failed, DeliveryState.Cancelled];
     private DateTimeOffset? _lastRun;

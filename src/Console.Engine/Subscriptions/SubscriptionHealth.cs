@@ -18,7 +18,7 @@ public sealed record AutoDisabled(Guid Id, string Name, string Url, string Reaso
 /// </summary>
 public sealed partial class SubscriptionHealth(
     IDbContextFactory<ConsoleDbContext> dbFactory,
-    StoreWriter writer,
+    IStoreWriter writer,
     SubscriptionCache cache,
     AuditLog audit,
     EventPublisher publisher,

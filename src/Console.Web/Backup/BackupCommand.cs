@@ -20,6 +20,11 @@ public static class BackupCommand
         }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[2..], ApplicationName = "WebhookConsole.Web" });
         ConsoleWebExtensions.UseTopLevelSettings(builder.Configuration, builder.Environment.ContentRootPath);
+        if (builder.Configuration.GetValue("Store:Provider", WebhookConsole.Engine.StoreProvider.Sqlite) == WebhookConsole.Engine.StoreProvider.PostgreSQL)
+        {
+            System.Console.Error.WriteLine("Backup failed: the store is a PostgreSQL database (Store:Provider). Back it up with pg_dump; the Data Protection keys are in it too.");
+            return 2;
+        }
         var connectionString = ConsoleWebExtensions.ResolveDatabasePath(
             builder.Configuration.GetConnectionString("Console") ?? "Data Source=console.db", builder.Environment.ContentRootPath);
         try

@@ -36,11 +36,16 @@ public static partial class ConsoleWebExtensions
         builder.WebHost.UseStaticWebAssets();
         UseTopLevelSettings(builder.Configuration, builder.Environment.ContentRootPath);
         var config = builder.Configuration;
-        var connectionString = ResolveDatabasePath(config.GetConnectionString("Console") ?? "Data Source=console.db",
-            builder.Environment.ContentRootPath);
+        var provider = config.GetValue("Store:Provider", StoreProvider.Sqlite);
+        var connectionString = provider == StoreProvider.Sqlite
+            ? ResolveDatabasePath(config.GetConnectionString("Console") ?? "Data Source=console.db", builder.Environment.ContentRootPath)
+            : config.GetConnectionString("Console") ?? "";
         builder.Services.AddWebhookEngine(o =>
         {
+            o.StoreProvider = provider;
             o.ConnectionString = connectionString;
+            o.NodeName = config["Store:NodeName"] is { Length: > 0 } node ? node : o.NodeName;
+            o.LeaseDuration = config.GetValue("Store:LeaseDuration", o.LeaseDuration);
             o.BootstrapApiKey = config["Console:ApiKeys:Bootstrap"];
             o.AllowHttp = config.GetValue("Webhooks:AllowHttp", false);
             o.AllowPrivateNetworks = config.GetValue("Webhooks:AllowPrivateNetworks", false);
@@ -56,7 +61,8 @@ public static partial class ConsoleWebExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         builder.Services.AddSingleton<DeliveryFeed>();
-        builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
+        // This node's live feed; on PostgreSQL the cluster also tells the other nodes, and brings their attempts here.
+        builder.Services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<ICluster>().Share(sp.GetRequiredService<DeliveryFeed>()));
         builder.AddConsoleInbound();
         builder.Services.AddSingleton<SessionLogFeed>();
         builder.Services.AddSingleton<WebhookConsole.Engine.Sessions.ISessionLogObserver>(sp => sp.GetRequiredService<SessionLogFeed>());
@@ -71,10 +77,16 @@ public static partial class ConsoleWebExtensions
             .Validate(o => o.FailuresBeforeDelay >= 1 && o.RateLimitPerMinute >= 1 && o.IdleTimeout > TimeSpan.Zero && o.RevalidateEvery > TimeSpan.Zero,
                 "SignIn: FailuresBeforeDelay and RateLimitPerMinute must be at least 1, IdleTimeout and RevalidateEvery longer than zero.")
             .ValidateOnStart();
-        // Sign-in cookies (and, later, stored secrets) are protected by keys kept beside the database, so they survive restarts.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("WebhookConsole")
-            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(connectionString)));
+        // Sign-in cookies and stored secrets are protected by keys kept with the store, so they survive restarts: beside the SQLite
+        // file, or in the PostgreSQL database, where every node finds the same keys, encrypted with the certificate they all have.
+        var protection = builder.Services.AddDataProtection().SetApplicationName("WebhookConsole");
+        if (provider == StoreProvider.Sqlite)
+            protection.PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(connectionString)));
+        else
+        {
+            var certificate = KeyCertificate(config);
+            protection.PersistKeysToDbContext<ConsoleDbContext>().ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -216,6 +228,29 @@ public static partial class ConsoleWebExtensions
         {
             StatusCode = StatusCodes.Status404NotFound,
         }).RequireAuthorization();
+    }
+
+    /// <summary>
+    /// The certificate that encrypts the Data Protection keys in a PostgreSQL store (<c>DataProtection:CertificatePath</c>, a PFX with
+    /// its private key, and <c>DataProtection:CertificatePassword</c>); every node needs the same one. Without it the console does
+    /// not start: keys in a shared database must not lie there in the clear.
+    /// </summary>
+    internal static System.Security.Cryptography.X509Certificates.X509Certificate2 KeyCertificate(IConfiguration config)
+    {
+        var path = config["DataProtection:CertificatePath"];
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InvalidOperationException(
+                "With Store:Provider=PostgreSQL, DataProtection:CertificatePath must name a PFX file (with its private key; the same on every node) " +
+                "that encrypts the Data Protection keys in the database. README → Scale-out shows how to make one with openssl.");
+        try
+        {
+            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, config["DataProtection:CertificatePassword"]);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"DataProtection:CertificatePath names '{path}', which could not be read as a PFX with DataProtection:CertificatePassword: {e.Message}", e);
+        }
     }
 
     internal static string KeysDirectory(string connectionString)

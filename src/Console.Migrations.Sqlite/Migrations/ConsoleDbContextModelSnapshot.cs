@@ -17,6 +17,23 @@ namespace WebhookConsole.Engine.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("WebhookConsole.Engine.Access.AdminUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -442,6 +459,20 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.ToTable("DeliveryAttempts");
                 });
 
+            modelBuilder.Entity("WebhookConsole.Engine.Delivery.EndpointPacing", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextSlotAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SubscriptionId");
+
+                    b.ToTable("EndpointPacing");
+                });
+
             modelBuilder.Entity("WebhookConsole.Engine.Delivery.HourlyCount", b =>
                 {
                     b.Property<Guid>("SubscriptionId")
@@ -533,6 +564,13 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -548,6 +586,9 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MessageId")
@@ -576,6 +617,8 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy");
 
                     b.HasIndex("EventId");
 

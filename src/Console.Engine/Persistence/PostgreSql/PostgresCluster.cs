@@ -1,0 +1,230 @@
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Inbound;
+
+namespace WebhookConsole.Engine.Persistence.PostgreSql;
+
+/// <summary>
+/// This node among the others on one PostgreSQL database (<see cref="ICluster"/>), with no leader:
+/// <list type="bullet">
+/// <item>LISTENs on one connection of its own: new work (<see cref="PostgresSql.WorkChannel"/>, sent by the store with every
+/// publish, scheduled retry and released claim) wakes the dispatcher, an accepted inbound request wakes the inbound processor, and
+/// the other nodes' attempts and state changes (<see cref="PostgresSql.FeedChannel"/>) go to this node's live feed. The dispatcher's
+/// own timer for the earliest due retry stays the backstop, and after a lost connection everything is looked at once.</item>
+/// <item>NOTIFYs the others of this node's attempts (a decorator around the feed, <see cref="Share"/>), in batches.</item>
+/// <item>Renews the leases of the deliveries it holds, every third of <see cref="WebhookEngineOptions.LeaseDuration"/>.</item>
+/// <item>Runs the once-per-cluster jobs under a session advisory lock (<see cref="RunExclusiveAsync"/>).</item>
+/// </list>
+/// </summary>
+public sealed partial class PostgresCluster(
+    PostgresStore store,
+    DeliverySignal deliveries,
+    InboundSignal inbound,
+    IOptions<WebhookEngineOptions> options,
+    TimeProvider time,
+    ILogger<PostgresCluster> logger) : BackgroundService, ICluster
+{
+    /// <summary>A NOTIFY payload must stay under 8000 bytes; a failure message is cut to this many characters for the feed.</summary>
+    private const int MaxFailureLength = 1000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Channel<(string Channel, string Payload)> _outgoing =
+        Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private IDeliveryObserver? _local;
+
+    private string Node => options.Value.NodeName;
+
+    /// <summary>Where the other nodes' attempts go; and the observer this node's engine should tell, which also tells the others.</summary>
+    public IDeliveryObserver Share(IDeliveryObserver local)
+    {
+        _local = local;
+        return new Broadcasting(local, this);
+    }
+
+    /// <inheritdoc />
+    public void InboundAccepted() => _outgoing.Writer.TryWrite((PostgresSql.InboundChannel, ""));
+
+    /// <inheritdoc />
+    public async Task<bool> RunExclusiveAsync(string name, Func<CancellationToken, Task> work, CancellationToken ct = default)
+    {
+        var key = LockKey(name);
+        await using var connection = await store.Durable.OpenConnectionAsync(ct);
+        await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", key) } })
+        {
+            if (await take.ExecuteScalarAsync(ct) is not true)
+                return false; // another node runs it now
+        }
+        try
+        {
+            await work(ct);
+            return true;
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection) { Parameters = { new("key", key) } };
+            await release.ExecuteNonQueryAsync(CancellationToken.None); // (closing the connection would release it too)
+        }
+    }
+
+    /// <summary>A stable 64-bit key for a lock name (FNV-1a), the same on every node.</summary>
+    internal static long LockKey(string name)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes("webhook-console:" + name))
+            hash = (hash ^ b) * 1099511628211UL;
+        return unchecked((long)hash);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken), RenewLeasesAsync(stoppingToken));
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false, KeepAlive = 15 };
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                await connection.OpenAsync(ct);
+                connection.Notification += (_, e) => Received(e.Channel, e.Payload);
+                await using (var listen = new NpgsqlCommand(
+                    $"LISTEN {PostgresSql.WorkChannel}; LISTEN {PostgresSql.InboundChannel}; LISTEN {PostgresSql.FeedChannel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                // Whatever was said while this node was not listening: look at the store now.
+                deliveries.Notify();
+                inbound.Notify();
+                while (!ct.IsCancellationRequested)
+                    await connection.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogListenFailed(e);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), time, ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private void Received(string channel, string payload)
+    {
+        switch (channel)
+        {
+            case PostgresSql.WorkChannel:
+                deliveries.Notify();
+                break;
+            case PostgresSql.InboundChannel:
+                inbound.Notify();
+                break;
+            case PostgresSql.FeedChannel when _local is { } local:
+                var message = JsonSerializer.Deserialize<FeedMessage>(payload, Json);
+                if (message is null || message.Node == Node)
+                    return; // this node's own, already in its feed
+                if (message.Attempt is { } attempt)
+                    local.AttemptRecorded(attempt);
+                if (message.State is { } state)
+                    local.DeliveryStateChanged(state);
+                break;
+        }
+    }
+
+    /// <summary>Sends what this node has to say, many NOTIFYs a round trip.</summary>
+    private async Task SendAsync(CancellationToken ct)
+    {
+        var pending = new List<(string Channel, string Payload)>(100);
+        try
+        {
+            while (await _outgoing.Reader.WaitToReadAsync(ct))
+            {
+                while (pending.Count < 100 && _outgoing.Reader.TryRead(out var item))
+                    pending.Add(item);
+                try
+                {
+                    await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
+                    await using var batch = new NpgsqlBatch(connection);
+                    foreach (var (channel, payload) in pending)
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.Notify) { Parameters = { new("channel", channel), new("payload", payload) } });
+                    await batch.ExecuteNonQueryAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogNotifyFailed(e, pending.Count); // the live log of the other nodes misses these; the store has them
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                }
+                pending.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* stopping */ }
+    }
+
+    /// <summary>Keeps this node's claims while their attempts run; a node that stops renewing loses them after one lease.</summary>
+    private async Task RenewLeasesAsync(CancellationToken ct)
+    {
+        var lease = options.Value.LeaseDuration;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(lease / 3, time, ct);
+                await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
+                await using var renew = new NpgsqlCommand(PostgresSql.RenewLeases, connection)
+                {
+                    Parameters = { new("leaseUntil", (time.GetUtcNow() + lease).ToUniversalTime()), new("node", Node) },
+                };
+                await renew.ExecuteNonQueryAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRenewFailed(e);
+            }
+        }
+    }
+
+    private void Tell(AttemptRecorded? attempt, DeliveryStateChanged? state)
+    {
+        if (attempt is { Failure.Length: > MaxFailureLength })
+            attempt = attempt with { Failure = attempt.Failure[..MaxFailureLength] + "…" };
+        _outgoing.Writer.TryWrite((PostgresSql.FeedChannel, JsonSerializer.Serialize(new FeedMessage(Node, attempt, state), Json)));
+    }
+
+    private sealed record FeedMessage(string Node, AttemptRecorded? Attempt, DeliveryStateChanged? State);
+
+    /// <summary>The feed this node's engine tells: this node's own, and through NOTIFY every other node's.</summary>
+    private sealed class Broadcasting(IDeliveryObserver local, PostgresCluster cluster) : IDeliveryObserver
+    {
+        public void AttemptRecorded(AttemptRecorded attempt)
+        {
+            local.AttemptRecorded(attempt);
+            cluster.Tell(attempt, null);
+        }
+
+        public void DeliveryStateChanged(DeliveryStateChanged change)
+        {
+            local.DeliveryStateChanged(change);
+            cluster.Tell(null, change);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Listening for the other nodes failed; listening again in a second")]
+    private partial void LogListenFailed(Exception e);
+
+    [LoggerMessage(LogLevel.Warning, "Telling the other nodes of {Count} live-log entries failed; their live logs miss them (the store has them)")]
+    private partial void LogNotifyFailed(Exception e, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Renewing this node's delivery leases failed; trying again shortly (a lease that lapses lets another node send the delivery)")]
+    private partial void LogRenewFailed(Exception e);
+}
