@@ -14,7 +14,7 @@ using WebhookConsole.Tests.Unit.Fakes;
 namespace WebhookConsole.Tests.Unit.Delivery;
 
 /// <summary>The delivery path against real receivers on 127.0.0.1 and a real SQLite file.</summary>
-public sealed class DeliveryTests : DeliveryTestBase
+public class DeliveryTests : DeliveryTestBase
 {
     private async Task<(WebhookSubscription Subscription, string Secret)> SubscribeAsync(string url, params string[] events) =>
         await Engine.Get<SubscriptionService>().CreateAsync(
@@ -262,4 +262,10 @@ public sealed class DeliveryTests : DeliveryTestBase
         Assert.Contains("Webhooks:AllowPrivateNetworks", result.Attempt.Failure);
         Assert.Empty(Receiver.Requests);
     }
+}
+
+/// <summary>The same tests on a PostgreSQL store.</summary>
+public sealed class PostgresDeliveryTests : DeliveryTests
+{
+    protected override StoreProvider Provider => StoreProvider.PostgreSQL;
 }

@@ -1,3 +1,4 @@
+using WebhookConsole.Engine;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ using WebhookConsole.Tests.Unit.Fakes;
 namespace WebhookConsole.Tests.Unit.Delivery;
 
 /// <summary>Retry schedules, jitter, Retry-After, 410 Gone, failing → healthy and auto-disable, with the clock moved by the test.</summary>
-public sealed class RetryTests : DeliveryTestBase
+public class RetryTests : DeliveryTestBase
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
 
@@ -231,4 +232,10 @@ public sealed class RetryTests : DeliveryTestBase
         var attempt = await AttemptDueAsync();
         Assert.True(attempt.Succeeded);
     }
+}
+
+/// <summary>The same tests on a PostgreSQL store.</summary>
+public sealed class PostgresRetryTests : RetryTests
+{
+    protected override StoreProvider Provider => StoreProvider.PostgreSQL;
 }

@@ -10,18 +10,31 @@ using WebhookConsole.Web.Security;
 
 namespace WebhookConsole.Tests.Unit.Fakes;
 
-/// <summary>The real engine over a real SQLite file in a temporary folder, with a manual clock.</summary>
+/// <summary>
+/// The real engine over a real SQLite file in a temporary folder, or a fresh database on the tests' PostgreSQL server
+/// (<see cref="TestPostgres"/>), with a manual clock.
+/// </summary>
 public sealed class TestEngine : IAsyncDisposable
 {
     private readonly string _directory;
+    private readonly TestPostgres? _postgres;
+    private readonly bool _ownsPostgres;
 
     public string DatabasePath { get; }
     public ManualTimeProvider Time { get; } = new();
     public ServiceProvider Services { get; }
 
-    private TestEngine(string directory, Action<IServiceCollection>? configure, Action<WebhookEngineOptions>? options)
+    /// <summary>The PostgreSQL database under this engine, or null on SQLite.</summary>
+    public TestPostgres? Postgres => _postgres;
+
+    public StoreProvider Provider => _postgres is null ? StoreProvider.Sqlite : StoreProvider.PostgreSQL;
+
+    private TestEngine(string directory, Action<IServiceCollection>? configure, Action<WebhookEngineOptions>? options, TestPostgres? postgres,
+        bool ownsPostgres)
     {
         _directory = directory;
+        _postgres = postgres;
+        _ownsPostgres = ownsPostgres;
         DatabasePath = Path.Combine(directory, "console.db");
         var services = new ServiceCollection();
         services.AddLogging();
@@ -31,6 +44,11 @@ public sealed class TestEngine : IAsyncDisposable
         services.AddWebhookEngine(o =>
         {
             o.ConnectionString = $"Data Source={DatabasePath};Pooling=False";
+            if (postgres is not null)
+            {
+                o.StoreProvider = StoreProvider.PostgreSQL;
+                o.ConnectionString = postgres.ConnectionString;
+            }
             o.AllowHttp = true;
             o.AllowPrivateNetworks = true; // tests deliver to receivers on 127.0.0.1
             options?.Invoke(o);
@@ -43,13 +61,15 @@ public sealed class TestEngine : IAsyncDisposable
 
     /// <summary>Starts an engine on a new database, or on a copy of <paramref name="copyOf"/>.</summary>
     public static async Task<TestEngine> StartAsync(string? copyOf = null, Action<IServiceCollection>? configure = null,
-        Action<WebhookEngineOptions>? options = null)
+        Action<WebhookEngineOptions>? options = null, StoreProvider provider = StoreProvider.Sqlite, TestPostgres? onDatabase = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wc-unit-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         if (copyOf is not null)
             File.Copy(copyOf, Path.Combine(directory, "console.db"));
-        var engine = new TestEngine(directory, configure, options);
+        // A second node on the same PostgreSQL database shares it (onDatabase); otherwise each engine has its own.
+        var postgres = onDatabase ?? (provider == StoreProvider.PostgreSQL ? await TestPostgres.CreateAsync() : null);
+        var engine = new TestEngine(directory, configure, options, postgres, ownsPostgres: onDatabase is null);
         await engine.Get<EngineInitializer>().InitializeAsync();
         return engine;
     }
@@ -63,6 +83,8 @@ public sealed class TestEngine : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_postgres is not null && _ownsPostgres)
+            await _postgres.DisposeAsync();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
     }
 }

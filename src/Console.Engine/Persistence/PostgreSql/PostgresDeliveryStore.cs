@@ -66,7 +66,8 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
                 Command(PostgresSql.TakeClaimLock, ("lock", PostgresSql.ClaimLock)),
                 Command(PostgresSql.ClaimDue,
                     ("now", limits.Now.ToUniversalTime()), ("max", limits.Max), ("scan", limits.Max * ScanFactor), ("perEndpoint", limits.PerEndpoint),
-                    ("blocked", limits.Blocked.ToArray()), ("node", settings.NodeName),
+                    ("blocked", limits.Blocked.ToArray()), ("roomIds", limits.Room.Keys.ToArray()), ("roomCounts", limits.Room.Values.ToArray()),
+                    ("node", settings.NodeName),
                     ("leaseUntil", (limits.Now + settings.LeaseDuration).ToUniversalTime())),
             },
         };
@@ -190,6 +191,7 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
                 // typed, so a null still tells PostgreSQL what it is
                 null => new NpgsqlParameter(name, DBNull.Value),
                 Guid[] ids => new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids },
+                int[] counts => new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = counts },
                 _ => new NpgsqlParameter(name, value),
             });
         return command;

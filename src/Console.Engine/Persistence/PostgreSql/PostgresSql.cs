@@ -29,7 +29,8 @@ internal static class PostgresSql
     /// One statement claims: the first due rows (Pending or Retrying and due, or Sending with a lapsed lease: a node died or
     /// stalled) that no other transaction holds (<c>SKIP LOCKED</c>), numbered per endpoint so none gets more than its limit less
     /// what the whole cluster has in flight to it, at most one per rate-limited endpoint whose next slot has come; moved to Sending
-    /// with this node's name, a fresh token and a lease. A rate-limited endpoint's next slot moves on by one interval.
+    /// with this node's name, a fresh token and a lease. What this node knows of its own lanes (<c>@roomIds</c>, <c>@roomCounts</c>:
+    /// <see cref="Delivery.EndpointGate"/>'s room) can only lower that. A rate-limited endpoint's next slot moves on by one interval.
     /// </summary>
     public const string ClaimDue = """
         WITH fresh AS (
@@ -52,10 +53,12 @@ internal static class PostgresSql
                    ROW_NUMBER() OVER (PARTITION BY due."SubscriptionId" ORDER BY due."DueAt") AS n,
                    CASE WHEN s."RateLimitPerSecond" > 0 AND COALESCE(p."NextSlotAt", '-infinity') > @now THEN 0
                         ELSE LEAST(COALESCE(s."MaxConcurrency", @perEndpoint) - COALESCE(b."InFlight", 0),
-                                   CASE WHEN s."RateLimitPerSecond" > 0 THEN 1 ELSE @perEndpoint END) END AS room
+                                   CASE WHEN s."RateLimitPerSecond" > 0 THEN 1 ELSE @perEndpoint END,
+                                   COALESCE(r."Room", @perEndpoint)) END AS room
             FROM due
             LEFT JOIN "Subscriptions" AS s ON s."Id" = due."SubscriptionId"
             LEFT JOIN busy AS b ON b."SubscriptionId" = due."SubscriptionId"
+            LEFT JOIN unnest(@roomIds, @roomCounts) AS r("SubscriptionId", "Room") ON r."SubscriptionId" = due."SubscriptionId"
             LEFT JOIN "EndpointPacing" AS p ON p."SubscriptionId" = due."SubscriptionId"),
         chosen AS (SELECT "Id" FROM ranked WHERE n <= room ORDER BY "DueAt" LIMIT @max),
         claimed AS (

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using WebhookConsole.Engine;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Events;
 using WebhookConsole.Engine.Subscriptions;
@@ -7,13 +8,18 @@ using WebhookConsole.Tests.Unit.Fakes;
 
 namespace WebhookConsole.Tests.Unit.Persistence;
 
-/// <summary>The hot path's statements on a real SQLite file: the one-statement claim and the attempt record.</summary>
-public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
+/// <summary>
+/// The hot path's statements (<see cref="IDeliveryStore"/>), the same promises on each store: the one-statement claim and the
+/// attempt record, on a real SQLite file and on a real PostgreSQL database.
+/// </summary>
+public abstract class DeliveryStoreTests : IAsyncLifetime
 {
     private TestEngine _engine = default!;
     private IDeliveryStore Store => _engine.Get<IDeliveryStore>();
 
-    public async Task InitializeAsync() => _engine = await TestEngine.StartAsync();
+    protected abstract StoreProvider Provider { get; }
+
+    public async Task InitializeAsync() => _engine = await TestEngine.StartAsync(provider: Provider);
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
@@ -122,4 +128,14 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         var stored = await db.Deliveries.SingleAsync();
         Assert.Equal((DeliveryState.Pending, 0), (stored.State, stored.AttemptCount));
     }
+}
+
+public sealed class SqliteDeliveryStoreTests : DeliveryStoreTests
+{
+    protected override StoreProvider Provider => StoreProvider.Sqlite;
+}
+
+public sealed class PostgresDeliveryStoreTests : DeliveryStoreTests
+{
+    protected override StoreProvider Provider => StoreProvider.PostgreSQL;
 }
