@@ -55,6 +55,7 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         var inFlight = await cluster.Database.ScalarAsync<long>(
             """SELECT count(*) FROM "Deliveries" WHERE "State" = 'Sending' AND "ClaimedBy" = 'node-c'""");
         load.Up(clients[0], clients[1]);
+        var reclaimed = ReclaimedAsync(cluster.Database, "node-c", drill, TimeSpan.FromSeconds(120));
         output.WriteLine($"kill -9 node-c at {killedAt.TotalSeconds:0.0} s: {acceptedAtKill} events accepted, {receiver.Requests.Count} requests " +
                          $"received so far; node-c had {inFlight} deliveries in flight");
 
@@ -69,6 +70,8 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         }
         var drained = drill.Elapsed;
         var unfinished = await UnfinishedAsync(cluster.Database, TimeSpan.FromSeconds(30));
+        missing = arrivals.Missing(load.Accepted.Keys); // and what arrived meanwhile: a late duplicate counts too
+        var reclaimedAt = await reclaimed;
         var states = await cluster.Database.CountsAsync("""SELECT "State", count(*) FROM "Deliveries" GROUP BY "State" """);
         var claimed = await cluster.Database.ScalarAsync<long>("""SELECT count(*) FROM "Deliveries" WHERE "ClaimedBy" IS NOT NULL""");
 
@@ -76,7 +79,8 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         output.WriteLine($"scale-out drill: {accepted} events accepted ({string.Join(", ", load.AcceptedBy.Select(a => $"{NodeOf(cluster, a.Key)} {a.Value}"))}; " +
                          $"{load.Moves} moves to another node) in {published.TotalSeconds:0.0} s; {arrivals.Requests} requests received for " +
                          $"{arrivals.Distinct} deliveries ({paths.Length} webhooks; {arrivals.PerPath()}); {arrivals.Duplicates} duplicates " +
-                         $"(node-c had {inFlight} in flight at the kill); all arrived {drained.TotalSeconds - killedAt.TotalSeconds:0.0} s after the kill, " +
+                         $"(node-c had {inFlight} in flight at the kill; none left claimed by it {Since(reclaimedAt, killedAt)} after the kill, " +
+                         $"lease {Lease.TotalSeconds:0} s); all arrived {drained.TotalSeconds - killedAt.TotalSeconds:0.0} s after the kill, " +
                          $"{drained.TotalSeconds - published.TotalSeconds:0.0} s after the last publish; {missing.Count} missing; " +
                          $"deliveries by state: {Describe(states)}; {claimed} still with a ClaimedBy; {load.ServerErrors.Count} 5xx");
 
@@ -151,6 +155,7 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         await stop.CancelAsync();
         await sampling;
         var unfinished = await UnfinishedAsync(cluster.Database, TimeSpan.FromSeconds(15));
+        missing = arrivals.Missing(load.Accepted.Keys);
 
         output.WriteLine($"concurrency drill: {load.Accepted.Count} events accepted in {published.TotalSeconds:0.0} s, all delivered after " +
                          $"{drained.TotalSeconds:0.0} s ({events * 0.150 / limit:0.0} s at the least, {limit} at a time × 150 ms); " +
@@ -233,6 +238,21 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         Assert.True(received.GetProperty("verified").GetBoolean(), $"the signature node B made did not verify: {received.GetProperty("error")}");
         Assert.Equal(eventType, received.GetProperty("event").GetString());
     }
+
+    /// <summary>When (on <paramref name="drill"/>'s clock) no delivery was left sending under <paramref name="node"/>'s claim; null if not within <paramref name="timeout"/>.</summary>
+    private static async Task<TimeSpan?> ReclaimedAsync(PostgresDatabase database, string node, Stopwatch drill, TimeSpan timeout)
+    {
+        var waiting = Stopwatch.StartNew();
+        while (waiting.Elapsed < timeout)
+        {
+            if (await database.ScalarAsync<long>($"""SELECT count(*) FROM "Deliveries" WHERE "State" = 'Sending' AND "ClaimedBy" = '{node}'""") == 0)
+                return drill.Elapsed;
+            await Task.Delay(250);
+        }
+        return null;
+    }
+
+    private static string Since(TimeSpan? at, TimeSpan since) => at is { } t ? $"{(t - since).TotalSeconds:0.0} s" : "never";
 
     /// <summary>Waits up to <paramref name="timeout"/> for no delivery to be pending, sending or retrying; returns those left, by state.</summary>
     private static async Task<Dictionary<string, long>> UnfinishedAsync(PostgresDatabase database, TimeSpan timeout)
