@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test (unit, API over real HTTP, browser in Chromium) and ends with "Tests: N passed, N failed".
-# Installs what it needs first: Debian's chromium for the browser tests. Extra arguments go to `dotnet test`.
+# Installs what it needs first: Debian's chromium for the browser tests; and, unless CONSOLE_TEST_POSTGRES names one, starts a
+# PostgreSQL server for the PostgreSQL tests (scripts/postgres.sh, which installs Debian's postgresql if needed). Extra arguments
+# go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,12 @@ receivers=tests/E2E/Receivers
 if [ ! -d "$receivers/node_modules" ]; then
     echo "Installing the E2E receivers' npm packages (npm ci in $receivers)…"
     (cd "$receivers" && npm ci --silent --no-audit --no-fund)
+fi
+
+# The PostgreSQL tests (several consoles on one database) create their own databases on this server, and fail without one.
+if [ -z "${CONSOLE_TEST_POSTGRES:-}" ]; then
+    CONSOLE_TEST_POSTGRES=$(bash scripts/postgres.sh | tail -n 1)
+    export CONSOLE_TEST_POSTGRES
 fi
 
 results=$(mktemp -d)

@@ -60,12 +60,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Current = null;
-        if (_playwright is not null)
+        // The console goes even when Chromium never launched (Browser unset), or it outlives the test run.
+        try
         {
-            await Browser.DisposeAsync();
-            _playwright.Dispose();
+            if (Browser is { } browser)
+                await browser.DisposeAsync();
+            _playwright?.Dispose();
         }
-        await App.DisposeAsync();
+        finally
+        {
+            await App.DisposeAsync();
+        }
     }
 }
 

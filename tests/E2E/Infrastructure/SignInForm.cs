@@ -4,12 +4,17 @@ using System.Text.RegularExpressions;
 namespace WebhookConsole.Tests.E2E.Infrastructure;
 
 /// <summary>The sign-in form posted over plain HTTP, as a script (or an attacker) would: GET /login for the antiforgery token, then POST.</summary>
-public sealed partial class SignInForm(Uri baseAddress) : IDisposable
+public sealed partial class SignInForm(Uri baseAddress, CookieContainer cookies) : IDisposable
 {
-    private readonly HttpClient _client = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+    public SignInForm(Uri baseAddress) : this(baseAddress, new CookieContainer()) { }
+
+    private readonly HttpClient _client = new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
     {
         BaseAddress = baseAddress,
     };
+
+    /// <summary>The cookies the console set so far (the sign-in cookie, once a sign-in matched), as a browser would keep them.</summary>
+    public CookieContainer Cookies { get; } = cookies;
 
     /// <summary>Posts <paramref name="email"/> and <paramref name="password"/>; returns the answer (a redirect when they matched).</summary>
     public async Task<HttpResponseMessage> PostAsync(string email, string password)
