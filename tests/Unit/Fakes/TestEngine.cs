@@ -68,6 +68,10 @@ public sealed class TestEngine : IAsyncDisposable
         if (copyOf is not null)
             File.Copy(copyOf, Path.Combine(directory, "console.db"));
         // A second node on the same PostgreSQL database shares it (onDatabase); otherwise each engine has its own.
+        // CONSOLE_TEST_STORE=PostgreSQL runs every engine test on PostgreSQL (a check of the EF Core queries on the other provider).
+        if (copyOf is null && Environment.GetEnvironmentVariable("CONSOLE_TEST_STORE") is { } store
+            && Enum.TryParse<StoreProvider>(store, ignoreCase: true, out var all))
+            provider = all;
         var postgres = onDatabase ?? (provider == StoreProvider.PostgreSQL ? await TestPostgres.CreateAsync() : null);
         var engine = new TestEngine(directory, configure, options, postgres, ownsPostgres: onDatabase is null);
         await engine.Get<EngineInitializer>().InitializeAsync();

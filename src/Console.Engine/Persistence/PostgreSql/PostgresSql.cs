@@ -90,8 +90,9 @@ internal static class PostgresSql
         """;
 
     /// <summary>
-    /// The delivery's new state, only while this node's claim holds (its token); and then, unless a test, the webhook's health
-    /// (as <see cref="Sqlite.DeliverySql.RecordHealth"/>). Returns whether the claim held, and the health after it.
+    /// The delivery's new state, only while this node's claim holds (its token); and, unless a test, the webhook's health (as
+    /// <see cref="Sqlite.DeliverySql.RecordHealth"/>: the attempt happened, whoever holds the delivery now, and says how the endpoint
+    /// answers). Returns whether the claim held, and the health after it.
     /// </summary>
     public const string RecordState = """
         WITH moved AS (
@@ -103,7 +104,7 @@ internal static class PostgresSql
             UPDATE "Subscriptions" SET "LastDeliveryAt" = @at,
                 "FailingSince" = CASE WHEN @succeeded THEN NULL WHEN @failedForGood THEN COALESCE("FailingSince", @at) ELSE "FailingSince" END,
                 "FailureStreakSince" = CASE WHEN @succeeded THEN NULL ELSE COALESCE("FailureStreakSince", @at) END
-            WHERE "Id" = @subscriptionId AND @health AND EXISTS (SELECT 1 FROM moved)
+            WHERE "Id" = @subscriptionId AND @health
             RETURNING "Enabled", "FailureStreakSince")
         SELECT EXISTS (SELECT 1 FROM moved), h."Enabled", h."FailureStreakSince" FROM (SELECT 1) AS one LEFT JOIN health AS h ON true
         """;

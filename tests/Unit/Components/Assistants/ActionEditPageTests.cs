@@ -29,8 +29,9 @@ public sealed class ActionEditPageTests : AssistantComponentTest
 
         Fill(page, "{\n  \"order\": \"$order_number\"\n  \"all\": $images\n}");
 
-        Assert.StartsWith("The body is not valid JSON, even with every $variable filled in: line 3, column 3:",
-            page.Find("[data-testid=body-editor] [data-json-status]").TextContent);
+        // MudBlazor applies an input asynchronously: the status follows on a later render.
+        page.WaitForAssertion(() => Assert.StartsWith("The body is not valid JSON, even with every $variable filled in: line 3, column 3:",
+            page.Find("[data-testid=body-editor] [data-json-status]").TextContent));
         await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Contains("line 3, column 3", page.Find("[data-field-error=body]").TextContent));
         Assert.Contains("line 3, column 3", page.Find("[role=alert]").TextContent);
@@ -69,6 +70,9 @@ public sealed class ActionEditPageTests : AssistantComponentTest
         Assert.Contains("\"erp_token\": \"\"", page.Find("textarea[aria-label='Sample client_data']").GetAttribute("value"));
         page.Find("textarea[aria-label='Sample client_data']").Input("""{"erp_token": "tok_1"}""");
         page.Find("textarea[aria-label=Arguments]").Input("""{"order_number": "A/1?x"}""");
+        // Both inputs applied (MudBlazor does so asynchronously) before Preview reads them.
+        page.WaitForAssertion(() => Assert.Contains("A/1?x", page.Find("textarea[aria-label=Arguments]").GetAttribute("value")));
+        page.WaitForAssertion(() => Assert.Contains("tok_1", page.Find("textarea[aria-label='Sample client_data']").GetAttribute("value")));
         await page.FindAll("button").Single(b => b.TextContent.Contains("Preview")).ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Equal("https://api.store.com/orders/A%2F1%3Fx/status", page.Find("[data-testid=request-url]").TextContent));
