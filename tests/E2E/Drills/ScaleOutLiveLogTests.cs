@@ -34,8 +34,8 @@ public sealed class ScaleOutLiveLogTests(ConsoleFixture fixture)
         await using var hubOfA = await HubListener.ConnectAsync(new Uri(cluster["node-a"].BaseAddress, "hubs/deliveries"), headers);
         await using var hubOfB = await HubListener.ConnectAsync(new Uri(cluster["node-b"].BaseAddress, "hubs/deliveries"), headers);
         var page = await fixture.NewPageAsync(app: cluster["node-a"]);
-        await page.SignInAsync();
         await page.GotoAsync($"settings/webhooks/{webhook}/log");
+        await page.SignInAsync(); // and back to the log
         await page.WaitForCircuitAsync();
         await Expect(page.GetByTestId("live-indicator")).ToBeVisibleAsync();
         var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "lead.created" });
