@@ -75,21 +75,33 @@ public sealed class SubscriptionCache(IDbContextFactory<ConsoleDbContext> dbFact
         return loaded;
     }
 
-    /// <summary>Forgets a subscription after it changed (or was deleted), and the list of enabled ones.</summary>
+    /// <summary>
+    /// Raised after this process changed a subscription (its id) or several (null), so the other nodes sharing a PostgreSQL store
+    /// forget their copies too (<see cref="Persistence.PostgreSql.PostgresCluster"/>); not raised by <see cref="Forget"/>.
+    /// </summary>
+    public event Action<Guid?>? Changed;
+
+    /// <summary>Forgets a subscription after it changed (or was deleted), and the list of enabled ones; tells the other nodes.</summary>
     public void Invalidate(Guid id)
     {
-        _subscriptions.TryRemove(id, out _);
-        lock (_lock)
-        {
-            _enabled = null;
-            _generation++;
-        }
+        Forget(id);
+        Changed?.Invoke(id);
     }
 
-    /// <summary>Forgets every subscription, after a change to several at once.</summary>
+    /// <summary>Forgets every subscription, after a change to several at once; tells the other nodes.</summary>
     public void InvalidateAll()
     {
-        _subscriptions.Clear();
+        Forget(null);
+        Changed?.Invoke(null);
+    }
+
+    /// <summary>Forgets one subscription (or, null, every one) and the list of enabled ones, after another node changed it.</summary>
+    public void Forget(Guid? id)
+    {
+        if (id is { } one)
+            _subscriptions.TryRemove(one, out _);
+        else
+            _subscriptions.Clear();
         lock (_lock)
         {
             _enabled = null;

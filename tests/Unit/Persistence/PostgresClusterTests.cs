@@ -190,6 +190,23 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         Assert.Equal(attempt, await feedOfB.Attempts.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task AWebhookCreatedOnOneNode_IsPublishedToByTheOther_WhoseCopyOfTheWebhooksWasOlder()
+    {
+        await using var a = new RunningCluster(_a);
+        await using var b = new RunningCluster(_b);
+        var cacheOfB = _b.Get<SubscriptionCache>();
+        Assert.Empty(await cacheOfB.EnabledAsync()); // B has read the webhooks: none yet
+
+        var webhook = await SubscribeAsync(); // on A
+
+        await Until(async () => (await cacheOfB.EnabledAsync()).Count == 1);
+        var published = await _b.Get<EventPublisher>().PublishAsync("lead.created", new JsonObject { ["n"] = 1 });
+        await using var db = _a.Db();
+        Assert.Equal(webhook, (await db.Deliveries.SingleAsync()).SubscriptionId);
+        Assert.NotNull(published);
+    }
+
     // B's clock never moves, so its wait ends only when it is woken (the real-time bound only fails the test).
     private Task Wakes(DeliverySignal signal) =>
         signal.WaitAsync(TimeSpan.FromHours(1), _b.Time, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

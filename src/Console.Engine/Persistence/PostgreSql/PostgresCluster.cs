@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Inbound;
+using WebhookConsole.Engine.Subscriptions;
 
 namespace WebhookConsole.Engine.Persistence.PostgreSql;
 
@@ -17,19 +18,31 @@ namespace WebhookConsole.Engine.Persistence.PostgreSql;
 /// publish, scheduled retry and released claim) wakes the dispatcher, an accepted inbound request wakes the inbound processor, and
 /// the other nodes' attempts and state changes (<see cref="PostgresSql.FeedChannel"/>) go to this node's live feed. The dispatcher's
 /// own timer for the earliest due retry stays the backstop, and after a lost connection everything is looked at once.</item>
-/// <item>NOTIFYs the others of this node's attempts (a decorator around the feed, <see cref="Share"/>), in batches.</item>
+/// <item>NOTIFYs the others of this node's attempts (a decorator around the feed, <see cref="Share"/>) and of webhooks changed here
+/// (so their <see cref="SubscriptionCache"/> forgets its copies), in batches.</item>
 /// <item>Renews the leases of the deliveries it holds, every third of <see cref="WebhookEngineOptions.LeaseDuration"/>.</item>
 /// <item>Runs the once-per-cluster jobs under a session advisory lock (<see cref="RunExclusiveAsync"/>).</item>
 /// </list>
 /// </summary>
-public sealed partial class PostgresCluster(
-    PostgresStore store,
-    DeliverySignal deliveries,
-    InboundSignal inbound,
-    IOptions<WebhookEngineOptions> options,
-    TimeProvider time,
-    ILogger<PostgresCluster> logger) : BackgroundService, ICluster
+public sealed partial class PostgresCluster : BackgroundService, ICluster
 {
+    private readonly PostgresStore store;
+    private readonly DeliverySignal deliveries;
+    private readonly InboundSignal inbound;
+    private readonly SubscriptionCache subscriptions;
+    private readonly IOptions<WebhookEngineOptions> options;
+    private readonly TimeProvider time;
+    private readonly ILogger<PostgresCluster> logger;
+
+    public PostgresCluster(PostgresStore store, DeliverySignal deliveries, InboundSignal inbound, SubscriptionCache subscriptions,
+        IOptions<WebhookEngineOptions> options, TimeProvider time, ILogger<PostgresCluster> logger)
+    {
+        (this.store, this.deliveries, this.inbound, this.subscriptions, this.options, this.time, this.logger) =
+            (store, deliveries, inbound, subscriptions, options, time, logger);
+        // A webhook changed here: the other nodes' publishers and claims must not go on with their old copy.
+        subscriptions.Changed += id => _outgoing.Writer.TryWrite((PostgresSql.SubscriptionsChannel, $"{Node}|{id}"));
+    }
+
     /// <summary>A NOTIFY payload must stay under 8000 bytes; a failure message is cut to this many characters for the feed.</summary>
     private const int MaxFailureLength = 1000;
 
@@ -95,9 +108,11 @@ public sealed partial class PostgresCluster(
                 await connection.OpenAsync(ct);
                 connection.Notification += (_, e) => Received(e.Channel, e.Payload);
                 await using (var listen = new NpgsqlCommand(
-                    $"LISTEN {PostgresSql.WorkChannel}; LISTEN {PostgresSql.InboundChannel}; LISTEN {PostgresSql.FeedChannel}", connection))
+                    $"LISTEN {PostgresSql.WorkChannel}; LISTEN {PostgresSql.InboundChannel}; LISTEN {PostgresSql.FeedChannel}; " +
+                    $"LISTEN {PostgresSql.SubscriptionsChannel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
-                // Whatever was said while this node was not listening: look at the store now.
+                // Whatever was said while this node was not listening: look at the store now, with fresh webhooks.
+                subscriptions.Forget(null);
                 deliveries.Notify();
                 inbound.Notify();
                 while (!ct.IsCancellationRequested)
@@ -125,6 +140,11 @@ public sealed partial class PostgresCluster(
                 break;
             case PostgresSql.InboundChannel:
                 inbound.Notify();
+                break;
+            case PostgresSql.SubscriptionsChannel:
+                var (from, id) = (payload[..Math.Max(payload.LastIndexOf('|'), 0)], payload[(payload.LastIndexOf('|') + 1)..]);
+                if (from != Node)
+                    subscriptions.Forget(Guid.TryParse(id, out var one) ? one : null);
                 break;
             case PostgresSql.FeedChannel when _local is { } local:
                 var message = JsonSerializer.Deserialize<FeedMessage>(payload, Json);

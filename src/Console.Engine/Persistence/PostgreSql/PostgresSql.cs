@@ -13,6 +13,9 @@ internal static class PostgresSql
     /// <summary>Channel on which a node says "an inbound request was accepted".</summary>
     public const string InboundChannel = "webhook_console_inbound";
 
+    /// <summary>Channel on which a node says "this webhook changed" (its id, or empty for all): the others drop their cached copies.</summary>
+    public const string SubscriptionsChannel = "webhook_console_subscriptions";
+
     /// <summary>Channel of the live log: every attempt and state change a node sees, for the feeds of the others.</summary>
     public const string FeedChannel = "webhook_console_feed";
 
