@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,8 @@ namespace WebhookConsole.Bench;
 
 /// <summary>
 /// The console's engine in this process, registered as the console registers it: a real SQLite file (WAL) in a fresh temporary
-/// folder, Data Protection keys on disk beside it, the real dispatcher, scheduler, sender and signing.
+/// folder, Data Protection keys on disk beside it, the real dispatcher, scheduler, sender and signing; or (the nodes scenario) a
+/// PostgreSQL database, with the keys in it.
 /// </summary>
 public sealed class BenchEngine : IAsyncDisposable
 {
@@ -30,7 +32,7 @@ public sealed class BenchEngine : IAsyncDisposable
     /// <summary>When each attempt was committed to the store (the observer is told after the save).</summary>
     public AttemptClock Logged { get; } = new();
 
-    private BenchEngine(string directory)
+    private BenchEngine(string directory, string? postgres, X509Certificate2? keyCertificate)
     {
         _directory = directory;
         DatabasePath = Path.Combine(directory, "console.db");
@@ -40,23 +42,28 @@ public sealed class BenchEngine : IAsyncDisposable
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));    // keys unencrypted at rest, as in the console
         services.AddWebhookEngine(o =>
         {
-            o.ConnectionString = $"Data Source={DatabasePath}";
+            o.ConnectionString = postgres ?? $"Data Source={DatabasePath}";
+            o.StoreProvider = postgres is null ? StoreProvider.Sqlite : StoreProvider.PostgreSQL;
+            o.NodeName = "bench";
             o.AllowHttp = true;
             o.AllowPrivateNetworks = true; // the receiver is on 127.0.0.1
         });
-        services.AddDataProtection().SetApplicationName("WebhookConsole")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(directory, "console-keys")));
+        var protection = services.AddDataProtection().SetApplicationName("WebhookConsole");
+        if (postgres is null)
+            protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(directory, "console-keys")));
+        else // as every console node on this database keeps them, so they can read the secrets the bench stored
+            protection.PersistKeysToDbContext<ConsoleDbContext>().ProtectKeysWithCertificate(keyCertificate!).UnprotectKeysWithAnyCertificate(keyCertificate!);
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<IDeliveryObserver>(Logged);
         Services = services.BuildServiceProvider();
     }
 
     /// <summary>A new engine on an empty store, migrated; nothing is delivered until <see cref="StartDeliveringAsync"/>.</summary>
-    public static async Task<BenchEngine> CreateAsync()
+    public static async Task<BenchEngine> CreateAsync(string? postgres = null, X509Certificate2? keyCertificate = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wc-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var engine = new BenchEngine(directory);
+        var engine = new BenchEngine(directory, postgres, keyCertificate);
         await engine.Get<EngineInitializer>().InitializeAsync();
         return engine;
     }

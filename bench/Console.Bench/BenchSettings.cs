@@ -18,6 +18,12 @@ public sealed record BenchSettings
     public int PublishSeconds { get; init; } = 10;
     /// <summary>Attempts in the store for the delivery log query.</summary>
     public int LogAttempts { get; init; } = 1_000_000;
+    /// <summary>
+    /// <c>--nodes=N</c> (or <c>--nodes N</c>): instead of the other scenarios, delivery throughput of N console processes on one
+    /// PostgreSQL database against one (CONSOLE_TEST_POSTGRES names the server; scripts/postgres.sh starts one).
+    /// </summary>
+    public int Nodes { get; init; }
+
     /// <summary>Scenarios to run (throughput, hangfire, latency, fanout, logpage, publish); all when empty.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
@@ -29,6 +35,8 @@ public sealed record BenchSettings
         var settings = args.Contains("--quick")
             ? new BenchSettings { Quick = true, Deliveries = 4_000, Rounds = 1, WarmUp = 4_000, LatencySeconds = 3, FanoutRepeats = 1, LogAttempts = 200_000, PublishSeconds = 4 }
             : new BenchSettings();
+        if (Array.IndexOf(args, "--nodes") is >= 0 and var at && at + 1 < args.Length && int.TryParse(args[at + 1], out var n))
+            settings = settings with { Nodes = n };
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')))
         {
             var (name, value) = (arg[2..arg.IndexOf('=')], arg[(arg.IndexOf('=') + 1)..]);
@@ -41,8 +49,9 @@ public sealed record BenchSettings
                 "attempts" => settings with { LogAttempts = int.Parse(value) },
                 "rate" => settings with { LatencyRate = int.Parse(value) },
                 "seconds" => settings with { LatencySeconds = int.Parse(value) },
+                "nodes" => settings with { Nodes = int.Parse(value) },
                 _ => throw new ArgumentException($"Unknown option --{name}. Options: --quick, --only=throughput,hangfire,latency,fanout,logpage,publish, " +
-                                                 "--rounds=N, --deliveries=N, --warmup=N, --attempts=N, --rate=N, --seconds=N."),
+                                                 "--rounds=N, --deliveries=N, --warmup=N, --attempts=N, --rate=N, --seconds=N, --nodes=N."),
             };
         }
         return settings;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using WebhookConsole.Bench;
 using WebhookConsole.Bench.Scenarios;
 
-// dotnet run -c Release --project bench/Console.Bench [-- --quick]
+// dotnet run -c Release --project bench/Console.Bench [-- --quick] [-- --nodes 2: on PostgreSQL, 2 console processes against 1]
 // Measures the engine against the limit on this machine and ends with one summary line; exit code 0 even when a target is
 // missed (the figures are the result), 1 when a run was not clean (an attempt lost, unlogged, duplicated or left unfinished).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -14,6 +14,22 @@ Console.WriteLine($"Webhook Console benchmark{(settings.Quick ? " (--quick)" : "
                   $"load average {LoadAverage()}");
 
 await using var receiver = await Receiver.StartAsync();
+if (settings.Nodes > 1)
+{
+    // Its own mode: console processes on PostgreSQL, nothing else running beside them.
+    try
+    {
+        var rounds = await NodesScenario.RunAsync(receiver, settings);
+        Console.WriteLine($"bench: nodes={settings.Nodes} one={Stats.F(rounds[0].Rate, "0")}/s many={Stats.F(rounds[1].Rate, "0")}/s " +
+                          $"scaling={Stats.F(rounds[1].Rate / rounds[0].Rate, "0.00")} busy={Stats.F(rounds[0].MachineBusy * 100, "0")}%/{Stats.F(rounds[1].MachineBusy * 100, "0")}%");
+        return 0;
+    }
+    catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+    {
+        Console.WriteLine($"bench: NOT CLEAN: {e.Message}");
+        return 1;
+    }
+}
 IReadOnlyList<ThroughputRound>? throughput = null;
 LatencyResult? latency = null;
 FanoutResult? fanout = null;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace WebhookConsole.Bench.Scenarios;
 
@@ -15,21 +14,21 @@ public sealed record PublishResult(double RequestsPerSecond, double BatchEventsP
 /// <c>POST /api/v1/events/batch</c> with 500 events a request. The webhooks point at the bench's receiver, so the console delivers
 /// as fast as it can while it is publishing, as it would in use: publishing shares the CPU and the commits with the deliveries.
 /// </summary>
-public static partial class PublishScenario
+public static class PublishScenario
 {
-    private const string Key = "wc_bench_bootstrap_key_0123456789abcdef";
     private const int Callers = 64;
 
     public static async Task<PublishResult> RunAsync(Receiver receiver, BenchSettings settings)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wc-bench-publish-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using var process = Start(directory, out var listening);
+        var console = await ConsoleProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Console"] = $"Data Source={Path.Combine(directory, "console.db")}",
+        });
         try
         {
-            var baseAddress = await listening.WaitAsync(TimeSpan.FromSeconds(60));
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Callers }) { BaseAddress = baseAddress };
-            client.DefaultRequestHeaders.Authorization = new("Bearer", Key);
+            using var client = console.Client(Callers);
             for (var i = 0; i < 4; i++)
             {
                 var created = await client.PostAsJsonAsync("api/v1/webhooks", new
@@ -53,9 +52,7 @@ public static partial class PublishScenario
         }
         finally
         {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await console.DisposeAsync();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
     }
@@ -81,40 +78,4 @@ public static partial class PublishScenario
         return (count, clock.Elapsed);
     }
 
-    private static Process Start(string directory, out Task<Uri> listening)
-    {
-        var web = Path.Combine(AppContext.BaseDirectory, "WebhookConsole.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [web]) { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Console"] = $"Data Source={Path.Combine(directory, "console.db")}";
-        start.Environment["Console__ApiKeys__Bootstrap"] = Key;
-        start.Environment["Console__Admin__Email"] = "bench@example.com";
-        start.Environment["Console__Admin__Password"] = "bench-password-Secret-1";
-        start.Environment["Webhooks__AllowHttp"] = "true";
-        start.Environment["Webhooks__AllowPrivateNetworks"] = "true";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // the "Now listening on" line
-        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var output = new StringBuilder();
-        void OnLine(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            if (ListeningLine().Match(line) is { Success: true } m)
-                ready.TrySetResult(new Uri(m.Groups[1].Value.TrimEnd('/') + "/"));
-        }
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Exited += (_, _) => { lock (output) ready.TrySetException(new InvalidOperationException($"The console exited:\n{output}")); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        listening = ready.Task;
-        return process;
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningLine();
 }

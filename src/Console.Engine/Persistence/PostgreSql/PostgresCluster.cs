@@ -46,6 +46,9 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
     /// <summary>A NOTIFY payload must stay under 8000 bytes; a failure message is cut to this many characters for the feed.</summary>
     private const int MaxFailureLength = 1000;
 
+    /// <summary>How many characters of live-log entries one notification carries at most (in UTF-8 they may take up to twice that).</summary>
+    private const int MaxPayload = 3500;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Channel<(string Channel, string Payload)> _outgoing =
         Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -150,18 +153,25 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
                 var message = JsonSerializer.Deserialize<FeedMessage>(payload, Json);
                 if (message is null || message.Node == Node)
                     return; // this node's own, already in its feed
-                if (message.Attempt is { } attempt)
-                    local.AttemptRecorded(attempt);
-                if (message.State is { } state)
-                    local.DeliveryStateChanged(state);
+                foreach (var entry in message.Entries)
+                {
+                    if (entry.Attempt is { } attempt)
+                        local.AttemptRecorded(attempt);
+                    if (entry.State is { } state)
+                        local.DeliveryStateChanged(state);
+                }
                 break;
         }
     }
 
-    /// <summary>Sends what this node has to say, many NOTIFYs a round trip.</summary>
+    /// <summary>
+    /// Sends what this node has to say, in one round trip for all that is waiting: the live-log entries packed into as few
+    /// notifications as their size allows (a NOTIFY takes a cluster-wide lock at commit, so fewer is much cheaper).
+    /// </summary>
     private async Task SendAsync(CancellationToken ct)
     {
         var pending = new List<(string Channel, string Payload)>(100);
+        var feed = new List<string>();
         try
         {
             while (await _outgoing.Reader.WaitToReadAsync(ct))
@@ -172,8 +182,30 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
                 {
                     await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
                     await using var batch = new NpgsqlBatch(connection);
+                    var size = 0;
+                    void Flush()
+                    {
+                        if (feed.Count == 0)
+                            return;
+                        // {"node":…,"entries":[…]}: the entries as Tell serialized them, each once.
+                        var payload = $"{{\"node\":{JsonSerializer.Serialize(Node)},\"entries\":[{string.Join(',', feed)}]}}";
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.Notify) { Parameters = { new("channel", PostgresSql.FeedChannel), new("payload", payload) } });
+                        feed.Clear();
+                        size = 0;
+                    }
                     foreach (var (channel, payload) in pending)
-                        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.Notify) { Parameters = { new("channel", channel), new("payload", payload) } });
+                    {
+                        if (channel == PostgresSql.FeedChannel)
+                        {
+                            if (size + payload.Length > MaxPayload)
+                                Flush();
+                            feed.Add(payload);
+                            size += payload.Length + 1;
+                        }
+                        else
+                            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.Notify) { Parameters = { new("channel", channel), new("payload", payload) } });
+                    }
+                    Flush();
                     await batch.ExecuteNonQueryAsync(ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -182,6 +214,7 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
                     await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
                 }
                 pending.Clear();
+                feed.Clear();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* stopping */ }
@@ -218,10 +251,13 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
     {
         if (attempt is { Failure.Length: > MaxFailureLength })
             attempt = attempt with { Failure = attempt.Failure[..MaxFailureLength] + "…" };
-        _outgoing.Writer.TryWrite((PostgresSql.FeedChannel, JsonSerializer.Serialize(new FeedMessage(Node, attempt, state), Json)));
+        _outgoing.Writer.TryWrite((PostgresSql.FeedChannel, JsonSerializer.Serialize(new FeedEntry(attempt, state), Json)));
     }
 
-    private sealed record FeedMessage(string Node, AttemptRecorded? Attempt, DeliveryStateChanged? State);
+    /// <summary>A notification of the live log: a node's entries since its last one.</summary>
+    private sealed record FeedMessage(string Node, List<FeedEntry> Entries);
+
+    private sealed record FeedEntry(AttemptRecorded? Attempt, DeliveryStateChanged? State);
 
     /// <summary>The feed this node's engine tells: this node's own, and through NOTIFY every other node's.</summary>
     private sealed class Broadcasting(IDeliveryObserver local, PostgresCluster cluster) : IDeliveryObserver

@@ -7,8 +7,9 @@ using WebhookConsole.Engine.Events;
 namespace WebhookConsole.Engine.Persistence.PostgreSql;
 
 /// <summary>
-/// <see cref="IDeliveryStore"/> on PostgreSQL, for several nodes on one database: each call is a short transaction of its own
-/// (the statements of <see cref="PostgresSql"/> in one round trip where they can be), the HTTP call always outside it. A claim
+/// <see cref="IDeliveryStore"/> on PostgreSQL, for several nodes on one database: each call is one <see cref="NpgsqlBatch"/>, the
+/// statements of <see cref="PostgresSql"/> in one round trip and one implicit transaction (a failing statement takes the batch's
+/// others back), the HTTP call always outside it. A claim
 /// carries this node's name, a token and a lease that <see cref="PostgresCluster"/> renews; recording checks the token, so a node
 /// whose lease lapsed (it stalled, another node took the delivery) cannot overwrite the other's result.
 /// </summary>
@@ -23,8 +24,7 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
         try
         {
             await using var connection = await store.Durable.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using var batch = new NpgsqlBatch(connection, transaction);
+            await using var batch = new NpgsqlBatch(connection); // one round trip, one implicit transaction: all or nothing
             foreach (var e in events)
                 batch.BatchCommands.Add(Command(PostgresSql.InsertEvent,
                     ("id", e.Id), ("type", e.Type), ("data", e.Data), ("occurredAt", e.OccurredAt.ToUniversalTime()),
@@ -39,7 +39,6 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
                 batch.BatchCommands.Add(Notify(PostgresSql.WorkChannel)); // sent at commit: the others find the rows there
             if (batch.BatchCommands.Count > 0)
                 await batch.ExecuteNonQueryAsync(ct);
-            await transaction.CommitAsync(ct);
             space.Wrote();
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "PK_Events" })
@@ -58,8 +57,8 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
     {
         var settings = options.Value;
         await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        // One round trip and one implicit transaction, which the claim lock lasts for.
+        await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -78,7 +77,6 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
             while (await reader.ReadAsync(ct))
                 claimed.Add(ReadClaimed(reader, settings.NodeName));
         }
-        await transaction.CommitAsync(ct);
         return claimed;
     }
 
@@ -88,8 +86,7 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
         try
         {
             await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using var batch = new NpgsqlBatch(connection, transaction);
+            await using var batch = new NpgsqlBatch(connection); // one round trip, one implicit transaction
             batch.BatchCommands.Add(Command(PostgresSql.InsertAttempt,
                 ("deliveryId", attempt.DeliveryId), ("subscriptionId", attempt.SubscriptionId), ("eventType", attempt.EventType),
                 ("number", attempt.Number), ("at", attempt.At.ToUniversalTime()), ("durationMs", attempt.DurationMs), ("succeeded", attempt.Succeeded),
@@ -125,8 +122,8 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
                         SubscriptionEnabled = reader.GetBoolean(1),
                         FailureStreakSince = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                     };
+                while (await reader.NextResultAsync(ct)) { } // the rest, so the batch completes (and commits) here
             }
-            await transaction.CommitAsync(ct);
             space.Wrote();
             return recorded with { AttemptId = id };
         }
