@@ -30,15 +30,21 @@ internal static class PostgresSql
 
     /// <summary>
     /// One statement claims: the first due rows (Pending or Retrying and due, or Sending with a lapsed lease: a node died or
-    /// stalled) that no other transaction holds (<c>SKIP LOCKED</c>), numbered per endpoint so none gets more than its limit less
+    /// stalled; each kind read in the order of the (State, NextAttemptAt) index, so a claim reads a few rows, not the backlog)
+    /// that no other transaction holds (<c>SKIP LOCKED</c>), numbered per endpoint so none gets more than its limit less
     /// what the whole cluster has in flight to it, at most one per rate-limited endpoint whose next slot has come; moved to Sending
     /// with this node's name, a fresh token and a lease. What this node knows of its own lanes (<c>@roomIds</c>, <c>@roomCounts</c>:
     /// <see cref="Delivery.EndpointGate"/>'s room) can only lower that. A rate-limited endpoint's next slot moves on by one interval.
     /// </summary>
     public const string ClaimDue = """
-        WITH fresh AS (
+        WITH pending AS (
             SELECT "Id", "SubscriptionId", "NextAttemptAt" AS "DueAt" FROM "Deliveries"
-            WHERE "State" IN ('Pending', 'Retrying') AND "NextAttemptAt" <= @now AND NOT ("SubscriptionId" = ANY(@blocked))
+            WHERE "State" = 'Pending' AND "NextAttemptAt" <= @now AND NOT ("SubscriptionId" = ANY(@blocked))
+            ORDER BY "NextAttemptAt" LIMIT @scan
+            FOR UPDATE SKIP LOCKED),
+        retrying AS (
+            SELECT "Id", "SubscriptionId", "NextAttemptAt" AS "DueAt" FROM "Deliveries"
+            WHERE "State" = 'Retrying' AND "NextAttemptAt" <= @now AND NOT ("SubscriptionId" = ANY(@blocked))
             ORDER BY "NextAttemptAt" LIMIT @scan
             FOR UPDATE SKIP LOCKED),
         lapsed AS (
@@ -46,7 +52,7 @@ internal static class PostgresSql
             WHERE "State" = 'Sending' AND "LeaseExpiresAt" <= @now AND NOT ("SubscriptionId" = ANY(@blocked))
             ORDER BY "LeaseExpiresAt" LIMIT @scan
             FOR UPDATE SKIP LOCKED),
-        due AS (SELECT * FROM fresh UNION ALL SELECT * FROM lapsed),
+        due AS (SELECT * FROM pending UNION ALL SELECT * FROM retrying UNION ALL SELECT * FROM lapsed),
         busy AS (
             SELECT "SubscriptionId", count(*) AS "InFlight" FROM "Deliveries"
             WHERE "State" = 'Sending' AND "LeaseExpiresAt" > @now AND "SubscriptionId" IN (SELECT "SubscriptionId" FROM due)
