@@ -208,6 +208,10 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
 
         await a.StopAsync(TimeSpan.FromSeconds(30));
 
+        // The keys both nodes use are in the database, one ring, encrypted with the certificate: no key material in the clear.
+        var keys = await cluster.Database.CountsAsync("""SELECT "Xml" LIKE '%<encryptedSecret%' AND "Xml" NOT LIKE '%<masterKey%<value>%', count(*) FROM "DataProtectionKeys" GROUP BY 1""");
+        Assert.Equal(["True"], keys.Keys); // every key encrypted (the nodes may have made more than one between them)
+
         // Node B takes node A's cookie: a signed-in-only page and the API answer 200 with it, where without it the page sends to /login.
         using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = b.BaseAddress };
         async Task<HttpResponseMessage> GetAsync(string path, string? withCookie)
@@ -240,7 +244,7 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
     }
 
     /// <summary>When (on <paramref name="drill"/>'s clock) no delivery was left sending under <paramref name="node"/>'s claim; null if not within <paramref name="timeout"/>.</summary>
-    private static async Task<TimeSpan?> ReclaimedAsync(PostgresDatabase database, string node, Stopwatch drill, TimeSpan timeout)
+    private static async Task<TimeSpan?> ReclaimedAsync(TestPostgres database, string node, Stopwatch drill, TimeSpan timeout)
     {
         var waiting = Stopwatch.StartNew();
         while (waiting.Elapsed < timeout)
@@ -255,7 +259,7 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
     private static string Since(TimeSpan? at, TimeSpan since) => at is { } t ? $"{(t - since).TotalSeconds:0.0} s" : "never";
 
     /// <summary>Waits up to <paramref name="timeout"/> for no delivery to be pending, sending or retrying; returns those left, by state.</summary>
-    private static async Task<Dictionary<string, long>> UnfinishedAsync(PostgresDatabase database, TimeSpan timeout)
+    private static async Task<Dictionary<string, long>> UnfinishedAsync(TestPostgres database, TimeSpan timeout)
     {
         var waiting = Stopwatch.StartNew();
         while (true)

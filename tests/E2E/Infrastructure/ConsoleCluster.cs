@@ -1,3 +1,5 @@
+using WebhookConsole.Tests.Unit.Fakes;
+
 namespace WebhookConsole.Tests.E2E.Infrastructure;
 
 /// <summary>
@@ -9,14 +11,14 @@ public sealed class ConsoleCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, ConsoleApp> _nodes = [];
 
-    private ConsoleCluster(PostgresDatabase database, TestCertificate certificate, TimeSpan lease)
+    private ConsoleCluster(TestPostgres database, TestCertificate certificate, TimeSpan lease)
     {
         Database = database;
         Certificate = certificate;
         Lease = lease;
     }
 
-    public PostgresDatabase Database { get; }
+    public TestPostgres Database { get; }
 
     public TestCertificate Certificate { get; }
 
@@ -30,7 +32,7 @@ public sealed class ConsoleCluster : IAsyncDisposable
 
     /// <summary>A fresh database on the CONSOLE_TEST_POSTGRES server and a fresh certificate; no node runs yet.</summary>
     public static async Task<ConsoleCluster> CreateAsync(TimeSpan lease) =>
-        new(await PostgresServer.CreateDatabaseAsync(), TestCertificate.Create(), lease);
+        new(await TestPostgres.CreateAsync(), TestCertificate.Create(), lease);
 
     /// <summary>The settings that make a console node <paramref name="name"/> of this cluster.</summary>
     public Dictionary<string, string> SettingsFor(string name) => new()

@@ -36,3 +36,29 @@ public sealed class BackupNowTests : EngineComponentTest
         Assert.StartsWith(Path.GetDirectoryName(Engine.DatabasePath)!, directory);
     }
 }
+
+/// <summary>On PostgreSQL the console makes no copies: the page says how to back the database up instead.</summary>
+public sealed class BackupNowOnPostgresTests : EngineComponentTest
+{
+    protected override WebhookConsole.Engine.StoreProvider Provider => WebhookConsole.Engine.StoreProvider.PostgreSQL;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        Services.AddSingleton<ConsoleBackups>();
+    }
+
+    [Fact]
+    public async Task SaysToUsePgDump_AndOffersNoCopy()
+    {
+        var page = Render<BackupNow>();
+
+        Assert.Contains("pg_dump", page.Find("[data-testid=backup-postgres]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=back-up-now]"));
+        var backups = Services.GetRequiredService<ConsoleBackups>();
+        Assert.Empty(backups.List());
+        var refused = await Assert.ThrowsAsync<WebhookConsole.Engine.Persistence.BackupException>(() => backups.BackUpNowAsync());
+        Assert.Contains("pg_dump", refused.Message);
+    }
+}

@@ -44,6 +44,9 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
     /// <summary>Every query the store runs for the components, by table.</summary>
     protected CommandCounter Queries { get; } = new();
 
+    /// <summary>The store under the components: SQLite unless a test class says PostgreSQL.</summary>
+    protected virtual WebhookConsole.Engine.StoreProvider Provider => WebhookConsole.Engine.StoreProvider.Sqlite;
+
     public virtual async Task InitializeAsync()
     {
         // The feed is the engine's observer, as in the console: what the engine does reaches the components live.
@@ -52,7 +55,7 @@ public abstract class EngineComponentTest : BunitContext, IAsyncLifetime
         {
             s.AddSingleton<IDeliveryObserver>(Feed);
             s.ConfigureDbContext<ConsoleDbContext>(db => db.AddInterceptors(Queries));
-        });
+        }, provider: Provider);
         Services.AddMudServices();
         Services.AddSingleton(Engine.Get<ApiKeyService>());
         Services.AddSingleton(Engine.Get<AuditLog>());
