@@ -212,12 +212,15 @@ public sealed partial class DeliveryDispatcher(
                 .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && !blocked.Contains(d.SubscriptionId))
                 .MinAsync(d => d.NextAttemptAt, ct);
             // On PostgreSQL another node's claim that lapses is due then too (it stopped renewing: it died or stalled).
-            var node = options.Value.NodeName;
-            var lapses = await db.Deliveries
-                .Where(d => d.State == DeliveryState.Sending && d.LeaseExpiresAt != null && d.ClaimedBy != node)
-                .MinAsync(d => d.LeaseExpiresAt, ct);
-            if (lapses is not null && (next is null || lapses < next))
-                next = lapses;
+            if (options.Value.StoreProvider == StoreProvider.PostgreSQL)
+            {
+                var node = options.Value.NodeName;
+                var lapses = await db.Deliveries
+                    .Where(d => d.State == DeliveryState.Sending && d.LeaseExpiresAt != null && d.ClaimedBy != node)
+                    .MinAsync(d => d.LeaseExpiresAt, ct);
+                if (lapses is not null && (next is null || lapses < next))
+                    next = lapses;
+            }
             if (gate.NextOpening() is { } opening && (next is null || opening < next))
                 next = opening;
             if (next is { } at)

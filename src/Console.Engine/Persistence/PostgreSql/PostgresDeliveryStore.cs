@@ -71,11 +71,17 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
             },
         };
         var claimed = new List<ClaimedDelivery>(limits.Max);
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct); // past the lock's row
             while (await reader.ReadAsync(ct))
                 claimed.Add(ReadClaimed(reader, settings.NodeName));
+        }
+        catch (Exception e)
+        {
+            space.Failed(e); // a full disk is said once
+            throw;
         }
         return claimed;
     }
@@ -149,7 +155,15 @@ public sealed class PostgresDeliveryStore(PostgresStore store, StoreSpace space,
         };
         if (delivery.State is DeliveryState.Pending or DeliveryState.Retrying)
             batch.BatchCommands.Add(Notify(PostgresSql.WorkChannel)); // released: another node may take it now
-        await batch.ExecuteNonQueryAsync(ct); // one implicit transaction
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct); // one implicit transaction
+        }
+        catch (Exception e)
+        {
+            space.Failed(e);
+            throw;
+        }
     }
 
     private static ClaimedDelivery ReadClaimed(NpgsqlDataReader r, string node)
