@@ -38,6 +38,7 @@ public sealed class ScaleOutLiveLogTests(ConsoleFixture fixture)
         await page.SignInAsync(); // and back to the log
         await page.WaitForCircuitAsync();
         await Expect(page.GetByTestId("live-indicator")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("node-name")).ToHaveTextAsync("node-a"); // the app bar says which node serves the page
         var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "lead.created" });
         await Expect(rows).ToHaveCountAsync(0);
 
@@ -52,5 +53,6 @@ public sealed class ScaleOutLiveLogTests(ConsoleFixture fixture)
         Assert.Equal(onHubOfB.GetProperty("attemptId").GetInt64(), onHubOfA.GetProperty("attemptId").GetInt64());
         Assert.Equal("succeeded", onHubOfA.GetProperty("outcome").GetString());
         await Expect(rows).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await page.ScreenshotAsync("scale-out-live-log-on-node-a");
     }
 }
