@@ -9,7 +9,8 @@ namespace WebhookConsole.Engine.Delivery;
 public sealed record TestResult(DeliveryAttempt? Attempt, string EventType, string MessageId, string? Problem);
 
 /// <summary>"Send test": delivers the catalog example of an event type now, signed like any delivery, marked as a test.</summary>
-public sealed class TestDelivery(IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, DeliveryWorker worker, TimeProvider time)
+public sealed class TestDelivery(IDbContextFactory<ConsoleDbContext> dbFactory, EventCatalog catalog, DeliveryWorker worker,
+    Microsoft.Extensions.Options.IOptions<WebhookEngineOptions> options, TimeProvider time)
 {
     /// <summary>Sends a test of <paramref name="eventType"/> (default: the first subscribed type); null when the subscription does not exist.</summary>
     public async Task<TestResult?> SendAsync(Guid subscriptionId, string? eventType, CancellationToken ct = default)
@@ -36,6 +37,13 @@ public sealed class TestDelivery(IDbContextFactory<ConsoleDbContext> dbFactory, 
             IsTest = true,
         };
         DeliveryTransitions.Start(delivery); // claimed here, so the dispatcher never picks it up
+        if (options.Value.StoreProvider == StoreProvider.PostgreSQL)
+        {
+            // Claimed by this node, with a lease it renews like any claim: should it die mid-test, another node finishes it.
+            delivery.ClaimedBy = options.Value.NodeName;
+            delivery.ClaimToken = Guid.NewGuid();
+            delivery.LeaseExpiresAt = now + options.Value.LeaseDuration;
+        }
         db.Deliveries.Add(delivery);
         await db.SaveChangesAsync(ct);
         var attempt = await worker.AttemptAsync(delivery.Id, ct);
