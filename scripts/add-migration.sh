@@ -8,7 +8,8 @@
 # Check afterwards, for each provider:
 #   dotnet ef migrations has-pending-model-changes --project src/Console.Migrations.Sqlite --startup-project src/Console.Web -- --provider Sqlite
 #   dotnet ef migrations has-pending-model-changes --project src/Console.Migrations.PostgreSQL --startup-project src/Console.Web -- --provider PostgreSQL
-# Undo the last one: the same with `migrations remove`, for each provider.
+# Undo the last one: the same with `migrations remove`, for each provider (PostgreSQL's asks its database whether the migration
+# was applied: set WEBHOOK_CONSOLE_DESIGN_DB to a database it can reach, or delete its two files and undo the snapshot's change).
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ -z "$1" ] || [[ "$1" == -* ]]; then
