@@ -30,10 +30,10 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         await using var cluster = await ConsoleCluster.CreateAsync(Lease);
         await cluster.StartAsync(ThreeNodes);
         await using var receiver = await TestReceiver.StartAsync();
-        receiver.Respond = (_, c) =>
+        receiver.Respond = async (_, c) =>
         {
+            await Task.Delay(20); // a receiver that takes a moment, so every node has attempts in flight when one dies
             c.Response.StatusCode = 200;
-            return Task.CompletedTask;
         };
         string[] paths = ["/hook/a", "/hook/b", "/hook/c", "/hook/d"];
         using var admin = cluster["node-a"].Client();
@@ -48,12 +48,16 @@ public sealed class ScaleOutDrill(ITestOutputHelper output)
         while (load.Accepted.Count < killAfter && drill.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(20);
         Assert.True(load.Accepted.Count >= killAfter, $"the three nodes accepted only {load.Accepted.Count} events in 60 s");
+        // Killed while it holds claims: what the drill is about is what becomes of them.
+        const string nodeCSending = """SELECT count(*) FROM "Deliveries" WHERE "State" = 'Sending' AND "ClaimedBy" = 'node-c'""";
+        for (var waiting = Stopwatch.StartNew(); await cluster.Database.ScalarAsync<long>(nodeCSending) == 0 && waiting.Elapsed < TimeSpan.FromSeconds(10);)
+            await Task.Delay(5);
         var acceptedAtKill = load.Accepted.Count;
         await cluster["node-c"].KillAsync();
         var killedAt = drill.Elapsed;
         // What node-c was sending when it died is all that may arrive twice: it may have reached the receiver, unrecorded.
-        var inFlight = await cluster.Database.ScalarAsync<long>(
-            """SELECT count(*) FROM "Deliveries" WHERE "State" = 'Sending' AND "ClaimedBy" = 'node-c'""");
+        var inFlight = await cluster.Database.ScalarAsync<long>(nodeCSending);
+        Assert.True(inFlight > 0, "node-c held no claim at the kill, so the drill did not test what becomes of them");
         load.Up(clients[0], clients[1]);
         var reclaimed = ReclaimedAsync(cluster.Database, "node-c", drill, TimeSpan.FromSeconds(120));
         output.WriteLine($"kill -9 node-c at {killedAt.TotalSeconds:0.0} s: {acceptedAtKill} events accepted, {receiver.Requests.Count} requests " +

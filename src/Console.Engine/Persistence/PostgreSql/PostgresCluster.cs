@@ -40,7 +40,7 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
         (this.store, this.deliveries, this.inbound, this.subscriptions, this.options, this.time, this.logger) =
             (store, deliveries, inbound, subscriptions, options, time, logger);
         // A webhook changed here: the other nodes' publishers and claims must not go on with their old copy.
-        subscriptions.Changed += id => _outgoing.Writer.TryWrite((PostgresSql.SubscriptionsChannel, $"{Node}|{id}"));
+        subscriptions.Changed += id => Enqueue(PostgresSql.SubscriptionsChannel, $"{Node}|{id}");
     }
 
     /// <summary>A NOTIFY payload must stay under 8000 bytes; a failure message is cut to this many characters for the feed.</summary>
@@ -50,8 +50,13 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
     private const int MaxPayload = 3500;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Live-log entries waiting beyond this many are not sent (the other nodes' live logs miss them; the store has them).</summary>
+    private const int MaxWaiting = 20_000;
+
+    // Unbounded, so word of new work or a changed webhook is never dropped; only live-log entries are, past MaxWaiting.
     private readonly Channel<(string Channel, string Payload)> _outgoing =
-        Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private int _waiting; // in _outgoing (a single-reader channel does not count)
     private IDeliveryObserver? _local;
 
     private string Node => options.Value.NodeName;
@@ -64,7 +69,13 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
     }
 
     /// <inheritdoc />
-    public void InboundAccepted() => _outgoing.Writer.TryWrite((PostgresSql.InboundChannel, ""));
+    public void InboundAccepted() => Enqueue(PostgresSql.InboundChannel, "");
+
+    private void Enqueue(string channel, string payload)
+    {
+        Interlocked.Increment(ref _waiting);
+        _outgoing.Writer.TryWrite((channel, payload));
+    }
 
     /// <inheritdoc />
     public async Task<bool> RunExclusiveAsync(string name, Func<CancellationToken, Task> work, CancellationToken ct = default)
@@ -150,7 +161,16 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
                     subscriptions.Forget(Guid.TryParse(id, out var one) ? one : null);
                 break;
             case PostgresSql.FeedChannel when _local is { } local:
-                var message = JsonSerializer.Deserialize<FeedMessage>(payload, Json);
+                FeedMessage? message;
+                try
+                {
+                    message = JsonSerializer.Deserialize<FeedMessage>(payload, Json);
+                }
+                catch (JsonException e)
+                {
+                    LogFeedUnreadable(e); // a node of another version, say: its entries are missing here, nothing else
+                    return;
+                }
                 if (message is null || message.Node == Node)
                     return; // this node's own, already in its feed
                 foreach (var entry in message.Entries)
@@ -177,7 +197,10 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
             while (await _outgoing.Reader.WaitToReadAsync(ct))
             {
                 while (pending.Count < 100 && _outgoing.Reader.TryRead(out var item))
+                {
                     pending.Add(item);
+                    Interlocked.Decrement(ref _waiting);
+                }
                 try
                 {
                     await using var connection = await store.Relaxed.OpenConnectionAsync(ct);
@@ -249,9 +272,11 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
 
     private void Tell(AttemptRecorded? attempt, DeliveryStateChanged? state)
     {
+        if (Volatile.Read(ref _waiting) >= MaxWaiting)
+            return;
         if (attempt is { Failure.Length: > MaxFailureLength })
             attempt = attempt with { Failure = attempt.Failure[..MaxFailureLength] + "…" };
-        _outgoing.Writer.TryWrite((PostgresSql.FeedChannel, JsonSerializer.Serialize(new FeedEntry(attempt, state), Json)));
+        Enqueue(PostgresSql.FeedChannel, JsonSerializer.Serialize(new FeedEntry(attempt, state), Json));
     }
 
     /// <summary>A notification of the live log: a node's entries since its last one.</summary>
@@ -274,6 +299,9 @@ public sealed partial class PostgresCluster : BackgroundService, ICluster
             cluster.Tell(null, change);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "A live-log notification from another node could not be read; its entries are not shown here")]
+    private partial void LogFeedUnreadable(Exception e);
 
     [LoggerMessage(LogLevel.Warning, "Listening for the other nodes failed; listening again in a second")]
     private partial void LogListenFailed(Exception e);
