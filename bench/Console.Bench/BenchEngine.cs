@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +10,7 @@ using WebhookConsole.Engine.Persistence;
 using Quartz;
 using WebhookConsole.Engine.Security;
 using WebhookConsole.Engine.Subscriptions;
+using WebhookConsole.Web.Extensions;
 using WebhookConsole.Web.Security;
 
 namespace WebhookConsole.Bench;
@@ -40,19 +40,17 @@ public sealed class BenchEngine : IAsyncDisposable
         services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.EntityFrameworkCore.Query", LogLevel.Error)              // "Take without OrderBy" on the log count, by design
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));    // keys unencrypted at rest, as in the console
+        var (provider, connectionString) = postgres is null ? (StoreProvider.Sqlite, $"Data Source={DatabasePath}") : (StoreProvider.PostgreSQL, postgres);
         services.AddWebhookEngine(o =>
         {
-            o.ConnectionString = postgres ?? $"Data Source={DatabasePath}";
-            o.StoreProvider = postgres is null ? StoreProvider.Sqlite : StoreProvider.PostgreSQL;
+            o.ConnectionString = connectionString;
+            o.StoreProvider = provider;
             o.NodeName = "bench";
             o.AllowHttp = true;
             o.AllowPrivateNetworks = true; // the receiver is on 127.0.0.1
         });
-        var protection = services.AddDataProtection().SetApplicationName("WebhookConsole");
-        if (postgres is null)
-            protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(directory, "console-keys")));
-        else // as every console node on this database keeps them, so they can read the secrets the bench stored
-            protection.PersistKeysToDbContext<ConsoleDbContext>().ProtectKeysWithCertificate(keyCertificate!).UnprotectKeysWithAnyCertificate(keyCertificate!);
+        // As the console keeps them: on PostgreSQL every console node on the database can read the secrets the bench stored.
+        services.AddConsoleDataProtection(provider, connectionString, keyCertificate);
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<IDeliveryObserver>(Logged);
         Services = services.BuildServiceProvider();
@@ -80,6 +78,18 @@ public sealed class BenchEngine : IAsyncDisposable
         for (var i = 0; i < count; i++)
             ids.Add((await subscriptions.CreateAsync(new SubscriptionInput($"bench {i}", $"{url}s/{i}", [eventType]), "bench")).Subscription.Id);
         return ids;
+    }
+
+    /// <summary>Publishes <paramref name="events"/> events of <paramref name="eventType"/> from 8 callers through the engine's publisher.</summary>
+    public Task PublishAsync(int events, string eventType, System.Text.Json.Nodes.JsonObject data)
+    {
+        var publisher = Get<Engine.Events.EventPublisher>();
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < events)
+                await publisher.PublishAsync(eventType, data.DeepClone());
+        })));
     }
 
     /// <summary>Starts Quartz (once) and the dispatcher, as the host does at start-up.</summary>

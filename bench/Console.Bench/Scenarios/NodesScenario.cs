@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using WebhookConsole.Engine;
 using WebhookConsole.Engine.Delivery;
-using WebhookConsole.Engine.Events;
 
 namespace WebhookConsole.Bench.Scenarios;
 
@@ -66,14 +65,7 @@ public static class NodesScenario
             await using (var engine = await BenchEngine.CreateAsync(database, certificate))
             {
                 await engine.CreateWebhooksAsync(Webhooks, receiver.Url, ThroughputScenario.EventType);
-                var data = ThroughputScenario.SampleData();
-                var publisher = engine.Get<EventPublisher>();
-                var next = -1;
-                await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-                {
-                    while (Interlocked.Increment(ref next) < events)
-                        await publisher.PublishAsync(ThroughputScenario.EventType, data.DeepClone());
-                })));
+                await engine.PublishAsync(events, ThroughputScenario.EventType, ThroughputScenario.SampleData());
             }
             NpgsqlConnection.ClearAllPools();
 

@@ -84,14 +84,8 @@ public static class ThroughputScenario
         int attemptsBefore;
         await using (var db = engine.Db())
             attemptsBefore = await db.DeliveryAttempts.CountAsync();
-        var publisher = engine.Get<EventPublisher>();
-        var next = -1;
         var publishing = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) < events)
-                await publisher.PublishAsync(EventType, data.DeepClone());
-        })));
+        await engine.PublishAsync(events, EventType, data);
         var publishRate = total / publishing.Elapsed.TotalSeconds;
 
         receiver.Reset(total);

@@ -77,16 +77,7 @@ public static partial class ConsoleWebExtensions
             .Validate(o => o.FailuresBeforeDelay >= 1 && o.RateLimitPerMinute >= 1 && o.IdleTimeout > TimeSpan.Zero && o.RevalidateEvery > TimeSpan.Zero,
                 "SignIn: FailuresBeforeDelay and RateLimitPerMinute must be at least 1, IdleTimeout and RevalidateEvery longer than zero.")
             .ValidateOnStart();
-        // Sign-in cookies and stored secrets are protected by keys kept with the store, so they survive restarts: beside the SQLite
-        // file, or in the PostgreSQL database, where every node finds the same keys, encrypted with the certificate they all have.
-        var protection = builder.Services.AddDataProtection().SetApplicationName("WebhookConsole");
-        if (provider == StoreProvider.Sqlite)
-            protection.PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(connectionString)));
-        else
-        {
-            var certificate = KeyCertificate(config);
-            protection.PersistKeysToDbContext<ConsoleDbContext>().ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
-        }
+        builder.Services.AddConsoleDataProtection(provider, connectionString, provider == StoreProvider.Sqlite ? null : KeyCertificate(config));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -228,6 +219,21 @@ public static partial class ConsoleWebExtensions
         {
             StatusCode = StatusCodes.Status404NotFound,
         }).RequireAuthorization();
+    }
+
+    /// <summary>
+    /// Data Protection as every console process has it, so that what one protects (sign-in cookies, stored secrets) another on the
+    /// same store can read: keys under one application name, kept with the store so they survive restarts: beside the SQLite file,
+    /// or in the PostgreSQL database, where every node finds the same keys, encrypted with the <paramref name="certificate"/> they all have.
+    /// </summary>
+    public static IDataProtectionBuilder AddConsoleDataProtection(this IServiceCollection services, StoreProvider provider, string connectionString,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        var protection = services.AddDataProtection().SetApplicationName("WebhookConsole");
+        if (provider == StoreProvider.Sqlite)
+            return protection.PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(connectionString)));
+        ArgumentNullException.ThrowIfNull(certificate);
+        return protection.PersistKeysToDbContext<ConsoleDbContext>().ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
     }
 
     /// <summary>

@@ -103,12 +103,8 @@ internal static class PostgresSql
     /// <see cref="Sqlite.DeliverySql.RecordHealth"/>: the attempt happened, whoever holds the delivery now, and says how the endpoint
     /// answers). Returns whether the claim held, and the health after it.
     /// </summary>
-    public const string RecordState = """
-        WITH moved AS (
-            UPDATE "Deliveries" SET "State" = @state, "AttemptCount" = @attemptCount, "NextAttemptAt" = @nextAttemptAt,
-                                    "CompletedAt" = @completedAt, "ClaimedBy" = NULL, "ClaimToken" = NULL, "LeaseExpiresAt" = NULL
-            WHERE "Id" = @id AND "State" = 'Sending' AND "ClaimToken" IS NOT DISTINCT FROM @token::uuid
-            RETURNING "Id"),
+    public const string RecordState = $$"""
+        WITH moved AS ({{UpdateState}} RETURNING "Id"),
         health AS (
             UPDATE "Subscriptions" SET "LastDeliveryAt" = @at,
                 "FailingSince" = CASE WHEN @succeeded THEN NULL WHEN @failedForGood THEN COALESCE("FailingSince", @at) ELSE "FailingSince" END,
