@@ -15,7 +15,7 @@ public interface IDeliveryStore
     Task EnqueueAsync(IReadOnlyList<Events.EventRecord> events, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct = default);
 
     /// <summary>
-    /// Moves up to <see cref="ClaimLimits.Max"/> due deliveries to Sending in one statement, no more per endpoint than it has room
+    /// Moves up to <see cref="ClaimLimits.Max"/> due deliveries to Sending in one write, no more per endpoint than it has room
     /// for, and returns them (committed) with the version of their subscription.
     /// </summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(ClaimLimits limits, CancellationToken ct = default);

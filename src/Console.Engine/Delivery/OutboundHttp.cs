@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -68,15 +69,26 @@ public static class OutboundHttp
             var response = await base.SendAsync(request, ct);
             try
             {
-                var buffer = new byte[MaxResponseBytes];
-                var read = 0;
-                await using (var stream = await response.Content.ReadAsStreamAsync(ct))
+                // Read into a pooled buffer and keep only what came: most answers are a few bytes, and a fresh 64 KB per attempt
+                // would be zeroed for nothing and fill the heap.
+                var buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes);
+                byte[] kept;
+                try
                 {
-                    int n;
-                    while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
-                        read += n;
+                    var read = 0;
+                    await using (var stream = await response.Content.ReadAsStreamAsync(ct))
+                    {
+                        int n;
+                        while (read < MaxResponseBytes && (n = await stream.ReadAsync(buffer.AsMemory(read, MaxResponseBytes - read), ct)) > 0)
+                            read += n;
+                    }
+                    kept = buffer.AsSpan(0, read).ToArray();
                 }
-                var prefix = new ByteArrayContent(buffer, 0, read);
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                var prefix = new ByteArrayContent(kept);
                 foreach (var header in response.Content.Headers)
                     prefix.Headers.TryAddWithoutValidation(header.Key, header.Value);
                 response.Content.Dispose();

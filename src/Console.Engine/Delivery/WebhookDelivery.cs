@@ -3,7 +3,8 @@ namespace WebhookConsole.Engine.Delivery;
 /// <summary>One event on its way to one subscription: a stored row before anything is sent (the outbox).</summary>
 public sealed class WebhookDelivery
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>Time-ordered (version 7), so new rows go to the end of the key's index, as the attempts' index by delivery does, instead of to a random page each.</summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     /// <summary>Sent as <c>webhook-id</c>, the same on every attempt, so receivers can deduplicate.</summary>
     public required string MessageId { get; set; }
     public required string EventId { get; set; }

@@ -115,7 +115,7 @@ public sealed class EventPublisher(
                 continue;
             }
             var type = types[i].Type;
-            var eventId = id ?? "evt_" + Guid.NewGuid().ToString("N");
+            var eventId = id ?? "evt_" + Guid.CreateVersion7().ToString("N"); // time-ordered: appended to the Events key, not scattered
             // The deliveries keep this span's context: each attempt, whenever it happens, is a child of it.
             using var activity = ConsoleTelemetry.Source.StartActivity("publish " + type, ActivityKind.Producer);
             activity?.SetTag("webhook_console.event.type", type).SetTag("webhook_console.event.id", eventId);

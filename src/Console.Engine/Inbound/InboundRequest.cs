@@ -7,7 +7,7 @@ namespace WebhookConsole.Engine.Inbound;
 /// <summary>One request that reached an inbound URL, accepted or refused, kept exactly as received (seed 002: log everything).</summary>
 public sealed class InboundRequest
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = Guid.CreateVersion7(); // time-ordered: the raw log grows at the end of its key
     public Guid InboundWebhookId { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public string? SourceAddress { get; set; }

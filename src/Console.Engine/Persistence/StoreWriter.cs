@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +34,8 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
     /// <summary>The connection's synchronous setting: FULL (true), NORMAL (false) or not known (null: a fresh connection is FULL, the default, but say so).</summary>
     private bool? _synchronousFull;
     private DbContextOptions<ConsoleDbContext>? _contextOptions;
+    /// <summary>The connection's batch statements (savepoints, the synchronous setting), prepared once per connection.</summary>
+    private BatchStatements? _statements;
 
     public StoreWriter(IOptions<WebhookEngineOptions> options, StoreSpace space, ILogger<StoreWriter> logger)
     {
@@ -45,7 +46,7 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
     }
 
     /// <summary>The writer's own connection, opened on first use and again after a failure closed it.</summary>
-    private async Task<ConsoleDbContext> OpenAsync()
+    private async Task<SqliteConnection> OpenAsync()
     {
         if (_connection is null)
         {
@@ -53,12 +54,15 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
             await connection.OpenAsync();
             _connection = connection;
             _contextOptions = new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite(connection).Options;
+            _statements = new BatchStatements(connection);
         }
-        return new ConsoleDbContext(_contextOptions!);
+        return _connection;
     }
 
     private void CloseConnection()
     {
+        _statements?.Dispose();
+        _statements = null;
         _connection?.Dispose();
         _connection = null;
         _contextOptions = null;
@@ -77,9 +81,19 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
     public Task WriteAsync(Func<ConsoleDbContext, Task> write, bool flush = true, CancellationToken ct = default) =>
         Enqueue(async db => { await write(db); return true; }, write, flush, ct);
 
-    private Task<T> Enqueue<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="write"/>, SQL of its own on the writer's connection and in the batch's transaction (no
+    /// <see cref="ConsoleDbContext"/>, which the hot path's prepared statements do not need), in the next transaction; completes as
+    /// <see cref="WriteAsync{T}(Func{ConsoleDbContext, Task{T}}, bool, CancellationToken)"/> does.
+    /// </summary>
+    public Task<T> SqlAsync<T>(Func<SqlBatch, T> write, bool flush = true, CancellationToken ct = default) =>
+        Enqueue(new SqlWrite<T>(write, flush, ct));
+
+    private Task<T> Enqueue<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct) =>
+        Enqueue(new ContextWrite<T>(write, origin, flush, ct));
+
+    private Task<T> Enqueue<T>(Write<T> item)
     {
-        var item = new Write<T>(write, origin, flush, ct);
         if (!_queue.Writer.TryWrite(item))
             throw new ObjectDisposedException(nameof(StoreWriter), "The store is closed: the console is stopping.");
         return item.Completion.Task;
@@ -103,21 +117,33 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
         var committed = false;
         var started = Stopwatch.GetTimestamp();
         var commitStarted = 0L;
+        ConsoleDbContext? db = null;
         try
         {
-            await using var db = await OpenAsync();
-            db.Database.AutoSavepointsEnabled = false; // one savepoint per write, below, when the batch has several
+            var connection = await OpenAsync();
             // synchronous belongs to the connection, which is the writer's alone: FULL for a batch with a write that must be on
             // disk (its fsync makes every earlier commit durable too), NORMAL otherwise; changed only when it has to.
             var flush = batch.Any(w => w.Flush);
             if (flush != _synchronousFull)
             {
                 _synchronousFull = null;
-                await db.Database.ExecuteSqlRawAsync(flush ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+                (flush ? _statements!.SynchronousFull : _statements!.SynchronousNormal).ExecuteNonQuery();
                 _synchronousFull = flush;
             }
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await RunAllAsync(batch, db, (SqliteTransaction)transaction.GetDbTransaction(), written);
+            await using var transaction = connection.BeginTransaction();
+            var sql = new SqlBatch(connection, transaction);
+            // A context only for a batch with a write that asks for one (EF Core's), sharing the connection and the transaction.
+            ConsoleDbContext Context()
+            {
+                if (db is null)
+                {
+                    db = new ConsoleDbContext(_contextOptions!);
+                    db.Database.AutoSavepointsEnabled = false; // one savepoint per write, below, when the batch has several
+                    db.Database.UseTransaction(transaction);
+                }
+                return db;
+            }
+            await RunAllAsync(batch, sql, Context, written);
             if (written.Count > 0) // else disposing the transaction rolls back whatever a failed write left
             {
                 commitStarted = Stopwatch.GetTimestamp();
@@ -130,6 +156,7 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
             // A full disk is said once (StoreSpace), not once per batch: every batch fails the same way until there is room.
             if (!_space.Failed(e))
                 LogCommitFailed(e, batch.Count);
+            await DisposeContextAsync(db);
             CloseConnection(); // whatever state it was left in, the next batch starts on a fresh one
             foreach (var item in batch)
                 item.Fail(e);
@@ -141,6 +168,7 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
             LogResetFailed(e);
             CloseConnection();
         }
+        await DisposeContextAsync(db);
         if (committed)
             _space.Wrote();
         var took = Stopwatch.GetElapsedTime(started);
@@ -154,11 +182,22 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
             item.Complete();
     }
 
+    private static async Task DisposeContextAsync(ConsoleDbContext? db)
+    {
+        if (db is null)
+            return;
+        try { await db.DisposeAsync(); }
+        catch (Exception) { /* the connection and the transaction are the writer's; the context only borrowed them */ }
+    }
+
     /// <summary>Runs the writes in order; each in a savepoint when there are several, so a failing one takes only its own changes back.</summary>
-    /// <remarks>Savepoints on the SQLite transaction itself: EF Core's savepoint calls cost more than the writes they guard.</remarks>
-    private async Task RunAllAsync(List<Write> batch, ConsoleDbContext db, SqliteTransaction transaction, List<Write> written)
+    /// <remarks>Savepoints as statements prepared on the connection: EF Core's savepoint calls, and even Microsoft.Data.Sqlite's
+    /// (a statement parsed at each call), cost more than the writes they guard.</remarks>
+    private async Task RunAllAsync(List<Write> batch, SqlBatch sql, Func<ConsoleDbContext> context, List<Write> written)
     {
         var isolate = batch.Count > 1;
+        var savepoints = _statements!;
+        savepoints.Enlist(sql.Transaction);
         foreach (var item in batch)
         {
             if (item.CancellationRequested)
@@ -167,27 +206,26 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
                 continue;
             }
             if (isolate)
-                transaction.Save("write");
+                savepoints.Save.ExecuteNonQuery();
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await item.RunAsync(db);
+                await item.RunAsync(sql, context);
                 written.Add(item);
             }
             catch (Exception e)
             {
                 _space.Failed(e); // a write that found the store full: said once
                 if (isolate)
-                    transaction.Rollback("write");
+                    savepoints.Rollback.ExecuteNonQuery();
                 item.Fail(e);
             }
             finally
             {
-                db.ChangeTracker.Clear();
                 item.Took = Stopwatch.GetElapsedTime(started);
             }
             if (isolate)
-                transaction.Release("write");
+                savepoints.Release.ExecuteNonQuery();
         }
     }
 
@@ -236,22 +274,78 @@ public sealed partial class StoreWriter : IStoreWriter, IAsyncDisposable, IDispo
         /// <summary>Where the write comes from, for the slow-batch warning: the method that queued it.</summary>
         public abstract string What { get; }
         public abstract bool CancellationRequested { get; }
-        public abstract Task RunAsync(ConsoleDbContext db);
+        public abstract Task RunAsync(SqlBatch sql, Func<ConsoleDbContext> context);
         public abstract void Complete();
         public abstract void Fail(Exception e);
         public abstract void Cancel();
     }
 
-    private sealed class Write<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct) : Write(flush)
+    private abstract class Write<T>(bool flush, CancellationToken ct) : Write(flush)
     {
-        private T _result = default!;
+        protected T Result = default!;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public override bool CancellationRequested => ct.IsCancellationRequested;
-        public override string What => Describe(origin.Method); // read only for a slow batch: Method is reflection
-        public override async Task RunAsync(ConsoleDbContext db) => _result = await write(db);
-        public override void Complete() => Completion.TrySetResult(_result);
+        public override void Complete() => Completion.TrySetResult(Result);
         public override void Fail(Exception e) => Completion.TrySetException(e);
         public override void Cancel() => Completion.TrySetCanceled(ct);
     }
+
+    /// <summary>A write through EF Core: the batch's context, its changes cleared after it.</summary>
+    private sealed class ContextWrite<T>(Func<ConsoleDbContext, Task<T>> write, Delegate origin, bool flush, CancellationToken ct) : Write<T>(flush, ct)
+    {
+        public override string What => Describe(origin.Method); // read only for a slow batch: Method is reflection
+
+        public override async Task RunAsync(SqlBatch sql, Func<ConsoleDbContext> context)
+        {
+            var db = context();
+            try { Result = await write(db); }
+            finally { db.ChangeTracker.Clear(); }
+        }
+    }
+
+    /// <summary>A write of SQL of its own, on the connection and in the transaction.</summary>
+    private sealed class SqlWrite<T>(Func<SqlBatch, T> write, bool flush, CancellationToken ct) : Write<T>(flush, ct)
+    {
+        public override string What => Describe(write.Method);
+
+        public override Task RunAsync(SqlBatch sql, Func<ConsoleDbContext> context)
+        {
+            Result = write(sql);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The batch's own statements, prepared once on the connection.</summary>
+    private sealed class BatchStatements(SqliteConnection connection) : IDisposable
+    {
+        public SqliteCommand Save { get; } = Command(connection, "SAVEPOINT write");
+        public SqliteCommand Release { get; } = Command(connection, "RELEASE write");
+        public SqliteCommand Rollback { get; } = Command(connection, "ROLLBACK TO write");
+        public SqliteCommand SynchronousFull { get; } = Command(connection, "PRAGMA synchronous=FULL");
+        public SqliteCommand SynchronousNormal { get; } = Command(connection, "PRAGMA synchronous=NORMAL");
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            Save.Transaction = transaction;
+            Release.Transaction = transaction;
+            Rollback.Transaction = transaction;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { Save, Release, Rollback, SynchronousFull, SynchronousNormal })
+                command.Dispose();
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+    }
 }
+
+/// <summary>What a <see cref="StoreWriter.SqlAsync{T}"/> write runs on: the writer's connection and the batch's transaction.</summary>
+public sealed record SqlBatch(SqliteConnection Connection, SqliteTransaction Transaction);

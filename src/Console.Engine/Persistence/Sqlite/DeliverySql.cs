@@ -7,33 +7,25 @@ namespace WebhookConsole.Engine.Persistence.Sqlite;
 internal static class DeliverySql
 {
     /// <summary>
-    /// One statement claims: the first due rows of each state by the (State, NextAttemptAt) index (skipping blocked endpoints),
-    /// numbered per endpoint so no endpoint gets more than its room, the earliest <c>$max</c> of them moved to Sending.
+    /// The first due rows of one state, by the (State, NextAttemptAt) index, skipping blocked endpoints: what a claim chooses from.
+    /// It reads only the keys; <see cref="ClaimRow"/> takes the rows it chose.
     /// </summary>
-    public const string ClaimDue = """
+    public const string ScanDue = """
+        SELECT rowid, SubscriptionId, NextAttemptAt FROM Deliveries
+        WHERE State = $state AND NextAttemptAt <= $now AND SubscriptionId NOT IN (SELECT value FROM json_each($blocked))
+        ORDER BY NextAttemptAt LIMIT $scan
+        """;
+
+    /// <summary>What a claim needs of a subscription: its limits, and its version for the cache (no row: deleted).</summary>
+    public const string SubscriptionLimits = """
+        SELECT MaxConcurrency, RateLimitPerSecond, UpdatedAt, Enabled FROM Subscriptions WHERE Id = $id
+        """;
+
+    /// <summary>One chosen row moved to Sending (if it is still due: nothing else writes between the scan and this, but say so).</summary>
+    public const string ClaimRow = """
         UPDATE Deliveries SET State = 'Sending', AttemptCount = AttemptCount + 1, NextAttemptAt = NULL
-        WHERE Id IN (
-            SELECT Id FROM (
-                SELECT d.Id, d.NextAttemptAt,
-                       ROW_NUMBER() OVER (PARTITION BY d.SubscriptionId ORDER BY d.NextAttemptAt) AS n,
-                       COALESCE(json_extract($room, '$."' || d.SubscriptionId || '"'),
-                                MIN(COALESCE(s.MaxConcurrency, $perEndpoint), CASE WHEN s.RateLimitPerSecond > 0 THEN 1 ELSE $perEndpoint END)) AS room
-                FROM (
-                    SELECT * FROM (SELECT Id, NextAttemptAt, SubscriptionId FROM Deliveries
-                                   WHERE State = 'Pending' AND NextAttemptAt <= $now AND SubscriptionId NOT IN (SELECT value FROM json_each($blocked))
-                                   ORDER BY NextAttemptAt LIMIT $scan)
-                    UNION ALL
-                    SELECT * FROM (SELECT Id, NextAttemptAt, SubscriptionId FROM Deliveries
-                                   WHERE State = 'Retrying' AND NextAttemptAt <= $now AND SubscriptionId NOT IN (SELECT value FROM json_each($blocked))
-                                   ORDER BY NextAttemptAt LIMIT $scan)
-                ) AS d
-                LEFT JOIN Subscriptions AS s ON s.Id = d.SubscriptionId)
-            WHERE n <= room
-            ORDER BY NextAttemptAt
-            LIMIT $max)
-        RETURNING Id, MessageId, EventId, EventType, SubscriptionId, Body, AttemptCount, ScheduleStart, ReplayId, CreatedAt, IsTest,
-                  (SELECT UpdatedAt FROM Subscriptions WHERE Id = Deliveries.SubscriptionId),
-                  (SELECT Enabled FROM Subscriptions WHERE Id = Deliveries.SubscriptionId), TraceParent
+        WHERE rowid = $rowid AND State IN ('Pending', 'Retrying')
+        RETURNING Id, MessageId, EventId, EventType, SubscriptionId, Body, AttemptCount, ScheduleStart, ReplayId, CreatedAt, IsTest, TraceParent
         """;
 
     /// <summary>The attempt row of the delivery log.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using WebhookConsole.Engine.Delivery;
 using WebhookConsole.Engine.Events;
 
@@ -25,9 +23,9 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
     {
         try
         {
-            await writer.WriteAsync(db =>
+            await writer.SqlAsync(batch =>
             {
-                var s = For(db);
+                var s = For(batch);
                 foreach (var e in events)
                 {
                     var insert = s.InsertEvent;
@@ -55,7 +53,7 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
                     Set(insert, "$traceParent", d.TraceParent);
                     insert.ExecuteNonQuery();
                 }
-                return Task.CompletedTask;
+                return true;
             }, flush: true, ct);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the primary key of Events
@@ -65,31 +63,87 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Three prepared statements in one write: the due keys of each state (<see cref="DeliverySql.ScanDue"/>), the limits of the
+    /// endpoints among them, and the chosen rows moved to Sending one by one. Choosing in code, not in one statement with a window
+    /// over the rows, costs a quarter as much for a claim of a dozen.
+    /// </remarks>
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(ClaimLimits limits, CancellationToken ct = default) =>
-        writer.WriteAsync<IReadOnlyList<ClaimedDelivery>>(db =>
+        writer.SqlAsync<IReadOnlyList<ClaimedDelivery>>(batch =>
         {
-            var s = For(db);
-            var claim = s.ClaimDue;
-            claim.Parameters["$now"].Value = limits.Now.UtcTicks;
-            claim.Parameters["$max"].Value = limits.Max;
-            claim.Parameters["$scan"].Value = limits.Max * ScanFactor;
-            claim.Parameters["$perEndpoint"].Value = limits.PerEndpoint;
-            claim.Parameters["$blocked"].Value = JsonSerializer.Serialize(limits.Blocked.Select(Text));
-            claim.Parameters["$room"].Value = JsonSerializer.Serialize(limits.Room.ToDictionary(r => Text(r.Key), r => r.Value));
+            var s = For(batch);
+            var blocked = JsonSerializer.Serialize(limits.Blocked.Select(Text));
+            var due = Scan(s.ScanDue, "Pending", limits, blocked);
+            due.AddRange(Scan(s.ScanDue, "Retrying", limits, blocked));
+            due.Sort((a, b) => a.NextAttemptAt.CompareTo(b.NextAttemptAt));
+
+            var endpoints = new Dictionary<string, Endpoint>();
             var claimed = new List<ClaimedDelivery>(limits.Max);
-            using (var reader = claim.ExecuteReader())
+            foreach (var (rowid, subscriptionId, _) in due)
             {
-                while (reader.Read())
-                    claimed.Add(ReadClaimed(reader));
+                if (claimed.Count == limits.Max)
+                    break;
+                if (!endpoints.TryGetValue(subscriptionId, out var endpoint))
+                    endpoints[subscriptionId] = endpoint = ReadEndpoint(s.SubscriptionLimits, subscriptionId, limits);
+                if (endpoint.Taken >= endpoint.Room)
+                    continue;
+                var claim = s.ClaimRow;
+                claim.Parameters["$rowid"].Value = rowid;
+                using var reader = claim.ExecuteReader();
+                if (!reader.Read())
+                    continue;
+                endpoint.Taken++;
+                claimed.Add(new ClaimedDelivery(ReadClaimed(reader), endpoint.Version));
             }
-            return Task.FromResult<IReadOnlyList<ClaimedDelivery>>(claimed);
+            return claimed;
         }, flush: false, ct);
+
+    private static List<(long RowId, string SubscriptionId, long NextAttemptAt)> Scan(SqliteCommand scan, string state, ClaimLimits limits, string blocked)
+    {
+        scan.Parameters["$state"].Value = state;
+        scan.Parameters["$now"].Value = limits.Now.UtcTicks;
+        scan.Parameters["$scan"].Value = limits.Max * ScanFactor;
+        scan.Parameters["$blocked"].Value = blocked;
+        var rows = new List<(long, string, long)>();
+        using var reader = scan.ExecuteReader();
+        while (reader.Read())
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
+        return rows;
+    }
+
+    /// <summary>
+    /// How many of an endpoint's deliveries a claim may take: what the gate says is left, else its own concurrency limit (or the
+    /// default), one when it is rate-limited; a deleted subscription's deliveries are taken (to be cancelled) like the default.
+    /// </summary>
+    private static Endpoint ReadEndpoint(SqliteCommand read, string subscriptionId, ClaimLimits limits)
+    {
+        read.Parameters["$id"].Value = subscriptionId;
+        using var reader = read.ExecuteReader();
+        int? maxConcurrency = null, ratePerSecond = null;
+        SubscriptionVersion? version = null;
+        if (reader.Read())
+        {
+            maxConcurrency = reader.IsDBNull(0) ? null : reader.GetInt32(0);
+            ratePerSecond = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+            version = new SubscriptionVersion(new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), reader.GetBoolean(3));
+        }
+        var room = limits.Room.TryGetValue(Guid.Parse(subscriptionId), out var left) ? left
+            : Math.Min(maxConcurrency ?? limits.PerEndpoint, ratePerSecond > 0 ? 1 : limits.PerEndpoint);
+        return new Endpoint(room, version);
+    }
+
+    private sealed class Endpoint(int room, SubscriptionVersion? version)
+    {
+        public int Room { get; } = room;
+        public SubscriptionVersion? Version { get; } = version;
+        public int Taken { get; set; }
+    }
 
     /// <inheritdoc />
     public Task<RecordedAttempt> RecordAttemptAsync(DeliveryAttempt attempt, WebhookDelivery delivery, CancellationToken ct = default) =>
-        writer.WriteAsync(db =>
+        writer.SqlAsync(batch =>
         {
-            var s = For(db);
+            var s = For(batch);
             var insert = s.InsertAttempt;
             Set(insert, "$deliveryId", Text(attempt.DeliveryId));
             Set(insert, "$subscriptionId", Text(attempt.SubscriptionId));
@@ -108,7 +162,7 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
             UpdateState(s, delivery);
             var recorded = new RecordedAttempt(id, true, null);
             if (attempt.IsTest)
-                return Task.FromResult(recorded);
+                return recorded;
 
             var health = s.RecordHealth;
             Set(health, "$id", Text(attempt.SubscriptionId));
@@ -134,15 +188,15 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
             Set(duration, "$hour", HourlyCount.HourOf(attempt.At).UtcTicks);
             Set(duration, "$upperMs", HourlyDuration.BucketOf(attempt.DurationMs));
             duration.ExecuteNonQuery();
-            return Task.FromResult(recorded);
+            return recorded;
         }, flush: false, ct);
 
     /// <inheritdoc />
     public Task SaveStateAsync(WebhookDelivery delivery, CancellationToken ct = default) =>
-        writer.WriteAsync(db =>
+        writer.SqlAsync(batch =>
         {
-            UpdateState(For(db), delivery);
-            return Task.CompletedTask;
+            UpdateState(For(batch), delivery);
+            return true;
         }, flush: false, ct);
 
     private static void UpdateState(Statements s, WebhookDelivery delivery)
@@ -156,40 +210,32 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
         update.ExecuteNonQuery();
     }
 
-    private static ClaimedDelivery ReadClaimed(SqliteDataReader r)
+    private static WebhookDelivery ReadClaimed(SqliteDataReader r) => new()
     {
-        var delivery = new WebhookDelivery
-        {
-            Id = r.GetGuid(0),
-            MessageId = r.GetString(1),
-            EventId = r.GetString(2),
-            EventType = r.GetString(3),
-            SubscriptionId = r.GetGuid(4),
-            Body = r.GetString(5),
-            State = DeliveryState.Sending,
-            AttemptCount = r.GetInt32(6),
-            ScheduleStart = r.GetInt32(7),
-            ReplayId = r.IsDBNull(8) ? null : r.GetGuid(8),
-            CreatedAt = new DateTimeOffset(r.GetInt64(9), TimeSpan.Zero),
-            IsTest = r.GetBoolean(10),
-            TraceParent = r.IsDBNull(13) ? null : r.GetString(13),
-        };
-        SubscriptionVersion? version = r.IsDBNull(11) ? null
-            : new SubscriptionVersion(new DateTimeOffset(r.GetInt64(11), TimeSpan.Zero), r.GetBoolean(12));
-        return new ClaimedDelivery(delivery, version);
-    }
+        Id = r.GetGuid(0),
+        MessageId = r.GetString(1),
+        EventId = r.GetString(2),
+        EventType = r.GetString(3),
+        SubscriptionId = r.GetGuid(4),
+        Body = r.GetString(5),
+        State = DeliveryState.Sending,
+        AttemptCount = r.GetInt32(6),
+        ScheduleStart = r.GetInt32(7),
+        ReplayId = r.IsDBNull(8) ? null : r.GetGuid(8),
+        CreatedAt = new DateTimeOffset(r.GetInt64(9), TimeSpan.Zero),
+        IsTest = r.GetBoolean(10),
+        TraceParent = r.IsDBNull(11) ? null : r.GetString(11),
+    };
 
     /// <summary>The statements, prepared on the writer's connection (again if it has a new one) and enlisted in its transaction.</summary>
-    private Statements For(ConsoleDbContext db)
+    private Statements For(SqlBatch batch)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        if (_statements?.Connection != connection)
+        if (_statements?.Connection != batch.Connection)
         {
             _statements?.Dispose();
-            _statements = new Statements(connection);
+            _statements = new Statements(batch.Connection);
         }
-        _statements.Enlist(transaction);
+        _statements.Enlist(batch.Transaction);
         return _statements;
     }
 
@@ -203,7 +249,9 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
         public Statements(SqliteConnection connection)
         {
             Connection = connection;
-            ClaimDue = Prepare(DeliverySql.ClaimDue, "$now", "$max", "$scan", "$perEndpoint", "$blocked", "$room");
+            ScanDue = Prepare(DeliverySql.ScanDue, "$state", "$now", "$scan", "$blocked");
+            SubscriptionLimits = Prepare(DeliverySql.SubscriptionLimits, "$id");
+            ClaimRow = Prepare(DeliverySql.ClaimRow, "$rowid");
             InsertAttempt = Prepare(DeliverySql.InsertAttempt, "$deliveryId", "$subscriptionId", "$eventType", "$number", "$at",
                 "$durationMs", "$succeeded", "$isTest", "$statusCode", "$failure", "$requestHeaders", "$responseHeaders", "$responseBody");
             UpdateState = Prepare(DeliverySql.UpdateState, "$id", "$state", "$attemptCount", "$nextAttemptAt", "$completedAt");
@@ -216,7 +264,9 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
         }
 
         public SqliteConnection Connection { get; }
-        public SqliteCommand ClaimDue { get; }
+        public SqliteCommand ScanDue { get; }
+        public SqliteCommand SubscriptionLimits { get; }
+        public SqliteCommand ClaimRow { get; }
         public SqliteCommand InsertAttempt { get; }
         public SqliteCommand UpdateState { get; }
         public SqliteCommand RecordHealth { get; }
@@ -225,7 +275,7 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
         public SqliteCommand InsertEvent { get; }
         public SqliteCommand InsertDelivery { get; }
 
-        private IEnumerable<SqliteCommand> All => [ClaimDue, InsertAttempt, UpdateState, RecordHealth, CountHour, CountDuration, InsertEvent, InsertDelivery];
+        private IEnumerable<SqliteCommand> All => [ScanDue, SubscriptionLimits, ClaimRow, InsertAttempt, UpdateState, RecordHealth, CountHour, CountDuration, InsertEvent, InsertDelivery];
 
         public void Enlist(SqliteTransaction transaction)
         {
