@@ -11,7 +11,8 @@ namespace WebhookConsole.Engine.Delivery;
 /// The one HTTP client for everything the console sends (webhook attempts and assistant action calls): the destination
 /// policy checks every resolved address, redirects are not followed, and a resilience handler times each call. The timeout
 /// covers sending and reading the first 64 KB of the answer, as receivers are told: the answer's first 64 KB are read
-/// inside the timed pipeline (<see cref="ResponsePrefixHandler"/>), so a receiver that trickles its body times out too.
+/// inside the timed pipeline (<see cref="ResponsePrefixHandler"/>), so a receiver that trickles its body times out too. A second
+/// client, the same but for a new connection per request, serves receivers that close the connection after each answer.
 /// </summary>
 public static class OutboundHttp
 {
@@ -21,19 +22,8 @@ public static class OutboundHttp
 
     internal static void Register(IServiceCollection services)
     {
-        var client = services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // the resilience handler times each call
-            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>()))
-            .RemoveAllLoggers(); // every attempt is in the delivery or session log; four Information lines each would flood the console's log
-        // Outermost first: the timeout wraps the prefix read.
-        client.AddResilienceHandler("timeout", (pipeline, context) =>
-            {
-                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
-                pipeline.AddTimeout(new HttpTimeoutStrategyOptions
-                {
-                    TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(TimeoutKey, TimeSpan.FromSeconds(10))),
-                });
-            });
-        client.AddHttpMessageHandler(() => new ResponsePrefixHandler());
+        AddClient(services, WebhookSender.HttpClientName, pooled: true);
+        AddClient(services, WebhookSender.FreshConnectionClientName, pooled: false);
         // A receiver that times out is an attempt's outcome, kept in its log and counted in the metrics: not an error of the
         // console's, and not worth a log line per attempt (Polly says Error for each, a slow endpoint would flood the log).
         services.Configure<TelemetryOptions>(o =>
@@ -45,15 +35,33 @@ public static class OutboundHttp
         });
     }
 
-    /// <summary>Sends <paramref name="request"/> through the outbound client, timed out after <paramref name="timeout"/>.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(this IHttpClientFactory clients, HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
+    private static void AddClient(IServiceCollection services, string name, bool pooled)
+    {
+        var client = services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan) // the resilience handler times each call
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<DestinationPolicy>(), pooled))
+            .RemoveAllLoggers(); // every attempt is in the delivery or session log; four Information lines each would flood the console's log
+        // Outermost first: the timeout wraps the prefix read.
+        client.AddResilienceHandler("timeout", (pipeline, context) =>
+            {
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                pipeline.AddTimeout(new HttpTimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(TimeoutKey, TimeSpan.FromSeconds(10))),
+                });
+            });
+        client.AddHttpMessageHandler(() => new ResponsePrefixHandler());
+    }
+
+    /// <summary>Sends <paramref name="request"/> through the outbound client (or <paramref name="client"/>), timed out after <paramref name="timeout"/>.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(this IHttpClientFactory clients, HttpRequestMessage request, TimeSpan timeout, CancellationToken ct,
+        string client = WebhookSender.HttpClientName)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(TimeoutKey, timeout);
         request.SetResilienceContext(context);
         try
         {
-            return await clients.CreateClient(WebhookSender.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await clients.CreateClient(client).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         finally
         {

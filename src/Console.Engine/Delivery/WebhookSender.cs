@@ -15,6 +15,8 @@ public sealed class WebhookSender
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client whose handler enforces the destination policy.</summary>
     public const string HttpClientName = "webhooks";
+    /// <summary>The same client with every request on a new connection, for receivers that close the connection after each answer.</summary>
+    public const string FreshConnectionClientName = "webhooks-fresh";
     private const string Masked = "••••••••";
     private static readonly string UserAgent =
         "WebhookConsole/" + (typeof(WebhookSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0");
@@ -32,8 +34,15 @@ public sealed class WebhookSender
 
     /// <summary>
     /// POSTs <paramref name="body"/> to the subscription's URL with every signature header. A receiver that closes the connection
-    /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on. Nothing is sent twice
-    /// within one attempt: each request a receiver gets is an attempt in the log.
+    /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on, each request on a new
+    /// connection (<see cref="FreshConnectionClientName"/>): the header alone does not keep a pooled connection from being reused,
+    /// and one the receiver has just closed still looks open for a moment. Until the console knows that of an endpoint, a request
+    /// can go out on such a connection and end before any answer; the receiver most likely never read it. That request, and only
+    /// that kind, is sent once more at once, on a new connection with <c>Connection: close</c>: the attempt's outcome and logged
+    /// request headers are the second request's, its duration both requests'. (A receiver that reads a request and closes without
+    /// a word gets that first one twice, with the same webhook-id.) Otherwise nothing is sent twice within one attempt: each
+    /// request a receiver gets is an attempt in the log, and a connection that ends or is reset once an answer began, or that was
+    /// new, is the attempt's failure.
     /// </summary>
     public async Task<AttemptOutcome> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
@@ -41,12 +50,25 @@ public sealed class WebhookSender
         var bytes = Encoding.UTF8.GetBytes(body);
         var endpoint = EndpointOf(url);
         var closing = _closing.ContainsKey(endpoint);
-        var outcome = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing, ct);
-        // A connection closed before any answer: the next attempts (not this one: every request is a logged attempt) say Connection: close.
-        if (outcome.Exception is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || outcome.Answer is { Version: { Major: 1, Minor: 0 } })
+        var sent = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing, ct);
+        var duration = sent.Outcome.DurationMs;
+        if (!closing && EndedBeforeAnswer(sent.Exception)) // on a pooled connection the receiver had closed: once more on a new one
+        {
+            _closing.TryAdd(endpoint, 0);
+            sent = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing: true, ct);
+            duration += sent.Outcome.DurationMs;
+        }
+        if (Innermost<HttpIOException>(sent.Exception) is { HttpRequestError: HttpRequestError.ResponseEnded } || sent.Answer is { Version: { Major: 1, Minor: 0 } })
             _closing.TryAdd(endpoint, 0); // it closes after each answer: never offer it a connection to reuse
-        return outcome.Outcome;
+        return sent.Outcome with { DurationMs = duration };
     }
+
+    /// <summary>
+    /// The connection ended before the answer's status line and headers: HttpClient wraps only failures up to then in an
+    /// <see cref="HttpRequestException"/> (one while reading the body is the stream's own exception). A reset is not counted:
+    /// a receiver that resets mid-answer can have its reset arrive before the part of the answer it sent.
+    /// </summary>
+    private static bool EndedBeforeAnswer(Exception? e) => e is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
 
     private readonly record struct Sent(AttemptOutcome Outcome, HttpResponseMessage? Answer, Exception? Exception);
 
@@ -71,7 +93,7 @@ public sealed class WebhookSender
         int Elapsed() => (int)_time.GetElapsedTime(started).TotalMilliseconds;
         try
         {
-            using var response = await _clients.SendAsync(request, timeout, ct);
+            using var response = await _clients.SendAsync(request, timeout, ct, closing ? FreshConnectionClientName : HttpClientName);
             var responseBody = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct)); // the first 64 KB, read inside the timeout
             var status = (int)response.StatusCode;
             var ok = status is >= 200 and <= 299;
@@ -81,11 +103,11 @@ public sealed class WebhookSender
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             return new Sent(new AttemptOutcome(false, null, DescribeFailure(e, timeout, request.RequestUri!), Elapsed(), loggedHeaders, null, null),
-                null, Innermost<HttpIOException>(e));
+                null, e);
         }
     }
 
-    private static T? Innermost<T>(Exception e) where T : Exception
+    private static T? Innermost<T>(Exception? e) where T : Exception
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
             if (inner is T found)
@@ -154,12 +176,15 @@ public sealed class WebhookSender
         JsonSerializer.Serialize(response.Headers.Concat(response.Content.Headers)
             .GroupBy(h => h.Key).ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value))));
 
-    /// <summary>Builds the socket handler for <see cref="HttpClientName"/>: no redirects, and every resolved address checked.</summary>
-    public static SocketsHttpHandler CreateHandler(DestinationPolicy policy) => new()
+    /// <summary>
+    /// Builds the socket handler for <see cref="HttpClientName"/>: no redirects, and every resolved address checked. Not
+    /// <paramref name="pooled"/> (<see cref="FreshConnectionClientName"/>), no connection serves a second request.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(DestinationPolicy policy, bool pooled = true) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        PooledConnectionLifetime = pooled ? TimeSpan.FromMinutes(2) : TimeSpan.Zero, // zero: too old to go back to the pool
         ConnectTimeout = TimeSpan.FromSeconds(30),
         ConnectCallback = async (context, ct) =>
         {

@@ -14,7 +14,8 @@ namespace WebhookConsole.Tests.E2E.Drills;
 /// <summary>
 /// The faulty-receivers drill: four endpoints that answer 500 half the time, hang past the timeout, refuse connections, or close the
 /// connection in the middle of the response. Every one of their deliveries must end as its receiver made it end (attempt by attempt),
-/// each retry on schedule; meanwhile a healthy endpoint's publish→receive p99 must stay within 2× of its p99 measured alone, in the
+/// each retry on schedule. First, a receiver that is not faulty but closes the connection after each answer (Python's http.server,
+/// HTTP/1.0) gets hundreds of deliveries, many at once, from a console that has not yet met it: each must succeed at its first attempt; meanwhile a healthy endpoint's publish→receive p99 must stay within 2× of its p99 measured alone, in the
 /// same run. A control timer (<see cref="StallDetector"/>) runs throughout: a comparison is measured again (up to 3 rounds) only when
 /// it measured a machine stall that explains the miss, and a retry may be late only by what it measured.
 /// </summary>
@@ -23,6 +24,9 @@ public sealed class FaultyReceiversDrill(ITestOutputHelper output)
 {
     private const string HealthyType = "message.sent";
     private const string FaultyType = "ticket.created";
+    private const string ClosingType = "lead.created";
+    /// <summary>Deliveries to the endpoint that closes after each answer: 8 publishers, up to 16 attempts in flight to it.</summary>
+    private const int ClosingDeliveries = 400;
     private static readonly int[] Schedule = [1, 2];
     /// <summary>Long enough for some 400 healthy events a phase: its p99 is then the 4th-slowest, not one unlucky request.</summary>
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(10);
@@ -43,6 +47,19 @@ public sealed class FaultyReceiversDrill(ITestOutputHelper output)
             return Task.CompletedTask;
         };
         await DrillLoad.CreateWebhookAsync(client, "healthy", healthy.Url, HealthyType, [1, 1]);
+
+        // closes-after-answer, on its own before the rest: it must cost no failed attempt, above all while the console still
+        // offers it connections to reuse (new to it, many attempts in flight), when a reused one it has just closed ends at once.
+        await using (var closing = await ReceiverProcess.Http10Async())
+        {
+            var closingWebhook = await DrillLoad.CreateWebhookAsync(client, "closes-after-answer", closing.Url, ClosingType, Schedule, maxConcurrency: 16);
+            var burst = new DrillLoad(ClosingType, "closing", callers: 8, pause: TimeSpan.Zero, total: ClosingDeliveries);
+            burst.Start(client);
+            await burst.Completion;
+            Assert.Empty(burst.ServerErrors);
+            Assert.Empty(burst.Refused);
+            await AssertEachSucceededAtItsFirstAttemptAsync(client, closingWebhook, closing);
+        }
 
         // Warm-up: the healthy endpoint and the faulty ones together, until every faulty delivery has ended. A fresh process compiles
         // as it goes, and the faulty endpoints take paths the healthy one never does (timeouts, refused and reset connections,
@@ -126,6 +143,44 @@ public sealed class FaultyReceiversDrill(ITestOutputHelper output)
                 AssertRetriesOnSchedule(name, delivery, stalls);
             }
         }
+    }
+
+    /// <summary>
+    /// Waits until all <see cref="ClosingDeliveries"/> deliveries to closes-after-answer have ended, then checks that none has a
+    /// failed attempt and that the receiver got each webhook-id once.
+    /// </summary>
+    private async Task AssertEachSucceededAtItsFirstAttemptAsync(HttpClient client, string webhookId, ReceiverProcess receiver)
+    {
+        var deadline = Stopwatch.StartNew();
+        List<JsonElement> deliveries;
+        while (true)
+        {
+            deliveries = [];
+            for (var page = 1; ; page++)
+            {
+                var some = (await client.GetFromJsonAsync<JsonElement[]>($"api/v1/webhooks/{webhookId}/deliveries?pageSize=200&page={page}"))!;
+                deliveries.AddRange(some);
+                if (some.Length < 200)
+                    break;
+            }
+            if (deliveries.Count == ClosingDeliveries && deliveries.All(d => d.GetProperty("state").GetString() is "succeeded" or "failed") || deadline.Elapsed > TimeSpan.FromSeconds(60))
+                break;
+            await Task.Delay(250);
+        }
+        var attempts = deliveries.SelectMany(d => d.GetProperty("attempts").EnumerateArray()).ToList();
+        var failed = attempts.Where(a => a.GetProperty("outcome").GetString() != "succeeded").ToList();
+        var states = deliveries.GroupBy(d => d.GetProperty("state").GetString()).Select(g => $"{g.Count()} {g.Key}");
+        output.WriteLine($"closes-after-answer: {deliveries.Count} deliveries, {string.Join(", ", states)}; {attempts.Count} attempts, {failed.Count} failed" +
+                         string.Concat(failed.GroupBy(a => a.GetProperty("failure").GetString()).Select(g =>
+                             $"; {g.Count()}× \"{g.Key}\" ({g.Min(a => a.GetProperty("durationMs").GetInt32())}–{g.Max(a => a.GetProperty("durationMs").GetInt32())} ms)")));
+        Assert.Equal(ClosingDeliveries, deliveries.Count);
+        Assert.True(failed.Count == 0, $"closes-after-answer: {failed.Count} of {attempts.Count} attempts failed, each a request the receiver never answered");
+        Assert.All(deliveries, d => Assert.Equal("succeeded", d.GetProperty("state").GetString()));
+        Assert.Equal(ClosingDeliveries, attempts.Count);
+        // What the receiver itself logged: every delivery's webhook-id, once (a request it never read is not in its log).
+        var received = (await receiver.WaitForRequestsAsync(ClosingDeliveries, TimeSpan.FromSeconds(30)))
+            .Select(r => r.GetProperty("headers").EnumerateObject().First(h => h.Name.Equals("webhook-id", StringComparison.OrdinalIgnoreCase)).Value.GetString());
+        Assert.Equal(deliveries.Select(d => d.GetProperty("webhookId").GetString()).Order(), received.Order());
     }
 
     /// <summary>Publishes to the healthy endpoint for one phase (and, when given, to the faulty ones at the same time); returns its p99 in ms and the longest stall.</summary>

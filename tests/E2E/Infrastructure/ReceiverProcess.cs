@@ -47,6 +47,10 @@ public sealed class ReceiverProcess : IAsyncDisposable
         StartAsync(new ReceiverProcess("python3", "echo_receiver.py --port 0 --respond-base64 " +
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(respondJson)))); // base64: no quoting rules to get wrong
 
+    /// <summary>A receiver on Python's <c>http.server</c> as it comes (HTTP/1.0): answers 200, closing the connection after each answer.</summary>
+    public static Task<ReceiverProcess> Http10Async() =>
+        StartAsync(new ReceiverProcess("python3", "http10_receiver.py --port 0"));
+
     private static async Task<ReceiverProcess> StartAsync(ReceiverProcess receiver)
     {
         receiver._process.Start();
