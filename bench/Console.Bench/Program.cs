@@ -66,6 +66,9 @@ if (throughput is { Count: > 1 })
     Console.WriteLine($"ratio over {throughput.Count} rounds: median {Stats.F(ratio, "0.00")}, " +
                       $"range {Stats.F(throughput.Min(r => r.Ratio), "0.00")}–{Stats.F(throughput.Max(r => r.Ratio), "0.00")}");
 Target("ratio to a plain HttpClient loop ≥ 0.6", ratio, r => r >= 0.6, "0.00");
+if (throughput is not null)
+    Console.WriteLine($"  floor (the plain loop logging each attempt in the store, no engine): ratio {Stats.F(Stats.Median(throughput.Select(r => r.FloorRatio)), "0.00")}; " +
+                      $"engine to floor {Stats.F(Stats.Median(throughput.Select(r => r.Engine / r.Floor)), "0.00")}");
 var vsHangfire = engineRate / (hangfire?.Rate ?? double.NaN);   // NaN when either was not measured
 Target("≥ 10× Hangfire's durable deliveries/s", vsHangfire, v => v >= 10, "0.0", "×");
 Target($"p99 publish→receive ≤ 25 ms at {settings.LatencyRate} events/s", latency?.P99 ?? double.NaN, v => v <= 25, "0.0", " ms");
