@@ -30,7 +30,7 @@ public static class ThroughputScenario
     public static async Task<IReadOnlyList<ThroughputRound>> RunAsync(Receiver receiver, BenchSettings settings)
     {
         var data = SampleData();
-        var body = Encoding.UTF8.GetBytes(EventPublisher.Envelope(EventType, DateTimeOffset.UtcNow, data));
+        var body = EventPublisher.Envelope(EventType, DateTimeOffset.UtcNow, data);
         Console.WriteLine($"throughput: {settings.Deliveries:N0} deliveries to {Webhooks} webhooks, body {body.Length:N0} bytes, " +
                           $"{Concurrency} at once (engine: MaxConcurrentAttempts; baseline: as many POST loops), {settings.Rounds} round(s)");
         await using var engine = await BenchEngine.CreateAsync();

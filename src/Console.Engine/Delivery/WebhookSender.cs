@@ -31,17 +31,16 @@ public sealed class WebhookSender
     }
 
     /// <summary>
-    /// POSTs <paramref name="body"/> to the subscription's URL with every signature header. A receiver that closes the connection
+    /// POSTs <paramref name="body"/>, as it is, to the subscription's URL with every signature header over those same bytes. A receiver that closes the connection
     /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on. Nothing is sent twice
     /// within one attempt: each request a receiver gets is an attempt in the log.
     /// </summary>
-    public async Task<AttemptOutcome> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets,
+    public async Task<AttemptOutcome> SendAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         var endpoint = EndpointOf(url);
         var closing = _closing.ContainsKey(endpoint);
-        var outcome = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing, ct);
+        var outcome = await SendOnceAsync(url, messageId, body, secrets, customHeaders, timeout, closing, ct);
         // A connection closed before any answer: the next attempts (not this one: every request is a logged attempt) say Connection: close.
         if (outcome.Exception is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || outcome.Answer is { Version: { Major: 1, Minor: 0 } })
             _closing.TryAdd(endpoint, 0); // it closes after each answer: never offer it a connection to reuse
@@ -50,17 +49,17 @@ public sealed class WebhookSender
 
     private readonly record struct Sent(AttemptOutcome Outcome, HttpResponseMessage? Answer, Exception? Exception);
 
-    private async Task<Sent> SendOnceAsync(string url, string messageId, byte[] bytes, IReadOnlyList<string> secrets,
+    private async Task<Sent> SendOnceAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, bool closing, CancellationToken ct)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) }; // over the array, not a copy
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], bytes));
+        request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], body));
         request.Headers.TryAddWithoutValidation("webhook-id", messageId);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString());
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, bytes));
+        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, body));
         foreach (var (key, value) in customHeaders)
             request.Headers.TryAddWithoutValidation(key, value);
         if (closing)
