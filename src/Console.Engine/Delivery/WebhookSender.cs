@@ -31,9 +31,9 @@ public sealed class WebhookSender
     }
 
     /// <summary>
-    /// POSTs <paramref name="body"/>, as it is, to the subscription's URL with every signature header over those same bytes. A receiver that closes the connection
-    /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on. Nothing is sent twice
-    /// within one attempt: each request a receiver gets is an attempt in the log.
+    /// POSTs <paramref name="body"/> as it is (no copy) to the subscription's URL, with every signature header over those bytes.
+    /// A receiver that closes the connection after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c>
+    /// from then on. Nothing is sent twice within one attempt: each request a receiver gets is an attempt in the log.
     /// </summary>
     public async Task<AttemptOutcome> SendAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
@@ -53,7 +53,7 @@ public sealed class WebhookSender
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, bool closing, CancellationToken ct)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) }; // over the array, not a copy
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], body));
