@@ -25,7 +25,7 @@ public static class HangfireScenario
     public static async Task<HangfireResult> RunAsync(Receiver receiver, BenchSettings settings)
     {
         var deliveries = settings.Deliveries / 2;   // Hangfire is slower: half the size keeps the scenario short
-        var body = EventPublisher.Envelope(ThroughputScenario.EventType, DateTimeOffset.UtcNow, ThroughputScenario.SampleData());
+        var body = Encoding.UTF8.GetString(EventPublisher.Envelope(ThroughputScenario.EventType, DateTimeOffset.UtcNow, ThroughputScenario.SampleData()));
         var workers = new WebhookConsole.Engine.WebhookEngineOptions().MaxConcurrentAttempts;
         Console.WriteLine($"hangfire: {deliveries:N0} deliveries to {Webhooks} webhooks as Hangfire {typeof(BackgroundJob).Assembly.GetName().Version} jobs " +
                           $"on Hangfire.Storage.SQLite, {workers} workers, body {body.Length:N0} bytes");

@@ -34,7 +34,7 @@ public static class ThroughputScenario
     public static async Task<IReadOnlyList<ThroughputRound>> RunAsync(Receiver receiver, BenchSettings settings)
     {
         var data = SampleData();
-        var body = Encoding.UTF8.GetBytes(EventPublisher.Envelope(EventType, DateTimeOffset.UtcNow, data));
+        var body = EventPublisher.Envelope(EventType, DateTimeOffset.UtcNow, data);
         Console.WriteLine($"throughput: {settings.Deliveries:N0} deliveries to {Webhooks} webhooks, body {body.Length:N0} bytes, " +
                           $"{Concurrency} at once (engine: MaxConcurrentAttempts; baseline: as many POST loops), {settings.Rounds} round(s)");
         await using var engine = await BenchEngine.CreateAsync();
@@ -162,7 +162,7 @@ public static class ThroughputScenario
             while ((i = Interlocked.Increment(ref next)) < total)
             {
                 var delivery = claimed[i];
-                var bytes = Encoding.UTF8.GetBytes(delivery.Body);
+                var bytes = delivery.Body;
                 var secret = secrets[delivery.SubscriptionId];
                 var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
                 using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url + paths[delivery.SubscriptionId]) { Content = new ByteArrayContent(bytes) };

@@ -67,7 +67,7 @@ public sealed class Redelivery(
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var matching = db.Deliveries.Where(d => d.SubscriptionId == subscriptionId && !d.IsTest && chosen.Contains(d.State) && d.CreatedAt >= since
-                                              && d.Body != ""); // a body removed by retention cannot be sent again
+                                              && d.Body != Array.Empty<byte>()); // a body removed by retention cannot be sent again
         if (until is { } u)
             matching = matching.Where(d => d.CreatedAt <= u);
         run.Count = await matching.ExecuteUpdateAsync(x => x

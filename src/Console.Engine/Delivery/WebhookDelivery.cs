@@ -10,8 +10,8 @@ public sealed class WebhookDelivery
     public required string EventId { get; set; }
     public required string EventType { get; set; }
     public Guid SubscriptionId { get; set; }
-    /// <summary>The exact request body, kept so every attempt sends the same bytes.</summary>
-    public required string Body { get; set; }
+    /// <summary>The exact request body (UTF-8 JSON), serialized once at publish; every attempt sends and signs these bytes.</summary>
+    public required byte[] Body { get; set; }
     public DeliveryState State { get; set; } = DeliveryState.Pending;
     public int AttemptCount { get; set; }
     public DateTimeOffset? NextAttemptAt { get; set; }

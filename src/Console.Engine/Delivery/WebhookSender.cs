@@ -33,7 +33,7 @@ public sealed class WebhookSender
     }
 
     /// <summary>
-    /// POSTs <paramref name="body"/> to the subscription's URL with every signature header. A receiver that closes the connection
+    /// POSTs <paramref name="body"/> as it is (no copy) to the subscription's URL, with every signature header over those bytes. A receiver that closes the connection
     /// after each answer (HTTP/1.0 servers, small scripts) is sent <c>Connection: close</c> from then on, each request on a new
     /// connection (<see cref="FreshConnectionClientName"/>): the header alone does not keep a pooled connection from being reused,
     /// and one the receiver has just closed still looks open for a moment. Until the console knows that of an endpoint, a request
@@ -44,18 +44,17 @@ public sealed class WebhookSender
     /// request a receiver gets is an attempt in the log, and a connection that ends or is reset once an answer began, or that was
     /// new, is the attempt's failure.
     /// </summary>
-    public async Task<AttemptOutcome> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets,
+    public async Task<AttemptOutcome> SendAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, CancellationToken ct)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         var endpoint = EndpointOf(url);
         var closing = _closing.ContainsKey(endpoint);
-        var sent = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing, ct);
+        var sent = await SendOnceAsync(url, messageId, body, secrets, customHeaders, timeout, closing, ct);
         var duration = sent.Outcome.DurationMs;
         if (!closing && EndedBeforeAnswer(sent.Exception)) // on a pooled connection the receiver had closed: once more on a new one
         {
             _closing.TryAdd(endpoint, 0);
-            sent = await SendOnceAsync(url, messageId, bytes, secrets, customHeaders, timeout, closing: true, ct);
+            sent = await SendOnceAsync(url, messageId, body, secrets, customHeaders, timeout, closing: true, ct);
             duration += sent.Outcome.DurationMs;
         }
         if (Innermost<HttpIOException>(sent.Exception) is { HttpRequestError: HttpRequestError.ResponseEnded } || sent.Answer is { Version: { Major: 1, Minor: 0 } })
@@ -72,17 +71,17 @@ public sealed class WebhookSender
 
     private readonly record struct Sent(AttemptOutcome Outcome, HttpResponseMessage? Answer, Exception? Exception);
 
-    private async Task<Sent> SendOnceAsync(string url, string messageId, byte[] bytes, IReadOnlyList<string> secrets,
+    private async Task<Sent> SendOnceAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets,
         IReadOnlyList<(string Key, string Value)> customHeaders, TimeSpan timeout, bool closing, CancellationToken ct)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], bytes));
+        request.Headers.TryAddWithoutValidation("X-Webhook-Signature", WebhookSigner.HexSignature(secrets[0], body));
         request.Headers.TryAddWithoutValidation("webhook-id", messageId);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString());
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, bytes));
+        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.StandardSignatureHeader(secrets, messageId, timestamp, body));
         foreach (var (key, value) in customHeaders)
             request.Headers.TryAddWithoutValidation(key, value);
         if (closing)

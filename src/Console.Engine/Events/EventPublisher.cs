@@ -30,6 +30,7 @@ public sealed class EventPublisher(
 {
     /// <summary>At most this many events in one <see cref="PublishManyAsync"/>.</summary>
     public const int MaxBatch = 500;
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Stores the event and one delivery per enabled subscription that selected its type and matches its scope.</summary>
     public async Task<PublishResult> PublishAsync(string? type, JsonNode? data, string? id = null, DateTimeOffset? occurredAt = null,
@@ -121,7 +122,7 @@ public sealed class EventPublisher(
             activity?.SetTag("webhook_console.event.type", type).SetTag("webhook_console.event.id", eventId);
             var traceParent = ConsoleTelemetry.CurrentTraceParent();
             var when = occurredAt ?? now;
-            var body = Envelope(type, when, data); // serialized once, the same string for every subscriber without a mapping
+            var body = Envelope(type, when, data); // serialized once: every subscriber without a mapping shares this array
             var count = 0;
             foreach (var s in enabled)
             {
@@ -163,14 +164,14 @@ public sealed class EventPublisher(
             .ToDictionaryAsync(e => e.Id, e => new PublishResult(e.Id, e.Type, e.DeliveryCount, Duplicate: true), ct);
     }
 
-    /// <summary>The body every subscriber receives: <c>{"event", "timestamp", "data"}</c>.</summary>
-    public static string Envelope(string type, DateTimeOffset at, JsonNode? data) =>
-        new JsonObject
+    /// <summary>The body every subscriber receives, as UTF-8 JSON: <c>{"event", "timestamp", "data"}</c>.</summary>
+    public static byte[] Envelope(string type, DateTimeOffset at, JsonNode? data) =>
+        JsonSerializer.SerializeToUtf8Bytes(new JsonObject
         {
             ["event"] = type,
             ["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             ["data"] = data?.DeepClone(),
-        }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        }, Relaxed);
 
     /// <summary>A new <c>webhook-id</c>.</summary>
     public static string NewMessageId() => "msg_" + Guid.NewGuid().ToString("N");

@@ -29,10 +29,10 @@ public sealed class OutboundBodies
     }
 
     /// <summary>The body for one subscription: the envelope, or only its mapped fields when the subscription uses a mapping.</summary>
-    public string For(WebhookSubscription subscription, string envelope) =>
+    public byte[] For(WebhookSubscription subscription, byte[] envelope) =>
         subscription.MappingId is { } id && _mappings.TryGetValue(id, out var mapping) ? Shape(mapping, envelope) : envelope;
 
-    /// <summary>The mapped body of an envelope.</summary>
-    public static string Shape(FieldMapping mapping, string envelope) =>
-        MappingApplier.Apply(mapping.Fields, JsonNode.Parse(envelope)).Output.ToJsonString(Relaxed);
+    /// <summary>The mapped body of an envelope, as UTF-8 JSON.</summary>
+    public static byte[] Shape(FieldMapping mapping, byte[] envelope) =>
+        JsonSerializer.SerializeToUtf8Bytes(MappingApplier.Apply(mapping.Fields, JsonNode.Parse(envelope)).Output, Relaxed);
 }

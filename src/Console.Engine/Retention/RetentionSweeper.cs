@@ -54,8 +54,8 @@ public sealed partial class RetentionSweeper(
             .Where(d => Finished.Contains(d.State) && d.CompletedAt < attemptsBefore && !db.DeliveryAttempts.Any(a => a.DeliveryId == d.Id))
             .OrderBy(d => d.CompletedAt).Take(n).ExecuteDeleteAsync(CancellationToken.None), n, ct);
         var bodies = await RepeatAsync(db => db.Deliveries
-            .Where(d => Finished.Contains(d.State) && d.CompletedAt < bodiesBefore && d.Body != "")
-            .OrderBy(d => d.CompletedAt).Take(n).ExecuteUpdateAsync(u => u.SetProperty(d => d.Body, ""), CancellationToken.None), n, ct);
+            .Where(d => Finished.Contains(d.State) && d.CompletedAt < bodiesBefore && d.Body != Array.Empty<byte>())
+            .OrderBy(d => d.CompletedAt).Take(n).ExecuteUpdateAsync(u => u.SetProperty(d => d.Body, Array.Empty<byte>()), CancellationToken.None), n, ct);
         var inbound = await RepeatAsync(db => db.Set<InboundRequest>()
             .Where(r => r.ReceivedAt < inboundBefore && r.Processing != InboundProcessing.Pending && r.Processing != InboundProcessing.Publishing)
             .OrderBy(r => r.ReceivedAt).Take(n).ExecuteDeleteAsync(CancellationToken.None), n, ct);

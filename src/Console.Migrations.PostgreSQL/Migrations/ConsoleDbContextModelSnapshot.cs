@@ -571,9 +571,9 @@ namespace WebhookConsole.Migrations.PostgreSQL.Migrations
                     b.Property<int>("AttemptCount")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Body")
+                    b.Property<byte[]>("Body")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("bytea");
 
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("uuid");

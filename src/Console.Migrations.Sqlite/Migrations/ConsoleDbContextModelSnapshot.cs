@@ -560,9 +560,9 @@ namespace WebhookConsole.Engine.Persistence.Migrations
                     b.Property<int>("AttemptCount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Body")
+                    b.Property<byte[]>("Body")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("TEXT");

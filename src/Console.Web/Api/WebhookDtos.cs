@@ -64,7 +64,7 @@ public sealed record DeliveryDto(
     public static DeliveryDto From(DeliveryWithAttempts d) => new(
         d.Delivery.Id, d.Delivery.MessageId, d.Delivery.EventId, d.Delivery.EventType, DeliveryWorker.Name(d.Delivery.State),
         d.Delivery.AttemptCount, d.Delivery.CreatedAt, d.Delivery.NextAttemptAt, d.Delivery.CompletedAt, d.Delivery.IsTest,
-        d.Delivery.Body, d.Attempts.Select(AttemptDto.From).ToList());
+        System.Text.Encoding.UTF8.GetString(d.Delivery.Body), d.Attempts.Select(AttemptDto.From).ToList());
 }
 
 /// <summary>Replay a webhook's deliveries created in [since, until]; status picks failed (default), cancelled or succeeded, comma-separated.</summary>

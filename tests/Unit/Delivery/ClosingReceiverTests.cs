@@ -24,7 +24,7 @@ public sealed class ClosingReceiverTests
             for (var k = 0; k < each; k++)
             {
                 var id = $"msg_{caller}_{k}";
-                mine.Add((id, await sender.SendAsync(receiver.Url, id, "{\"n\":1}", secrets, [], TimeSpan.FromSeconds(10), deadline.Token)));
+                mine.Add((id, await sender.SendAsync(receiver.Url, id, "{\"n\":1}"u8.ToArray(), secrets, [], TimeSpan.FromSeconds(10), deadline.Token)));
             }
             return mine;
         })));
@@ -49,7 +49,7 @@ public sealed class ClosingReceiverTests
 
         var outcomes = new List<AttemptOutcome>();
         for (var k = 0; k < 3; k++)
-            outcomes.Add(await sender.SendAsync(receiver.Url, $"msg_{k}", "{}", secrets, [], TimeSpan.FromSeconds(10), deadline.Token));
+            outcomes.Add(await sender.SendAsync(receiver.Url, $"msg_{k}", "{}"u8.ToArray(), secrets, [], TimeSpan.FromSeconds(10), deadline.Token));
 
         Assert.All(outcomes, o => Assert.Equal("connection closed before a complete response", o.Failure));
         Assert.Equal(["msg_0", "msg_1", "msg_2"], receiver.WebhookIds);

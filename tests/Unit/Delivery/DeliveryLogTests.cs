@@ -17,7 +17,7 @@ public sealed class DeliveryLogTests
         {
             var delivery = new WebhookDelivery
             {
-                MessageId = "msg_1", EventId = "evt_1", EventType = "ticket.created", SubscriptionId = webhook, Body = "{}",
+                MessageId = "msg_1", EventId = "evt_1", EventType = "ticket.created", SubscriptionId = webhook, Body = "{}"u8.ToArray(),
                 State = succeeded ? DeliveryState.Succeeded : DeliveryState.Retrying, AttemptCount = 1, IsTest = isTest,
             };
             await store.RecordAttemptAsync(new DeliveryAttempt

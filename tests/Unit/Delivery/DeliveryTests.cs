@@ -80,18 +80,21 @@ public class DeliveryTests : DeliveryTestBase
     }
 
     [Fact]
-    public async Task Attempt_SendsTheEnvelope_SignedBothWays_WithCustomHeaders()
+    public async Task Attempt_SendsTheStoredBytesOfTheEnvelope_SignedBothWays_WithCustomHeaders()
     {
         var (_, secret) = await SubscribeAsync(Receiver.Url, "message.incoming");
-        await Engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "Hello" });
+        await Engine.Get<EventPublisher>().PublishAsync("message.incoming", new JsonObject { ["text"] = "Hello, Zoë" });
+        var stored = (await OnlyDeliveryAsync()).Body;
 
         var attempt = await AttemptDueAsync();
 
         Assert.True(attempt.Succeeded, attempt.Failure);
         var request = Assert.Single(Receiver.Requests);
+        Assert.Equal(stored, request.Body); // the bytes serialized at publish, neither re-encoded nor escaped
         var body = JsonNode.Parse(request.Body)!;
         Assert.Equal("message.incoming", body["event"]!.GetValue<string>());
-        Assert.Equal("Hello", body["data"]!["text"]!.GetValue<string>());
+        Assert.Equal("Hello, Zoë", body["data"]!["text"]!.GetValue<string>());
+        Assert.Contains("\"Hello, Zoë\"", request.Text);
         Assert.True(DateTimeOffset.TryParse(body["timestamp"]!.GetValue<string>(), out _));
         Assert.StartsWith("application/json", request.Headers["Content-Type"]);
         Assert.StartsWith("WebhookConsole/", request.Headers["User-Agent"]);
@@ -174,7 +177,7 @@ public class DeliveryTests : DeliveryTestBase
         var sender = Engine.Get<WebhookSender>();
         string[] secrets = [WebhookSecret.Generate()];
         async Task<string?> FailureOf(string url, TimeSpan timeout) =>
-            (await sender.SendAsync(url, "msg_1", "{}", secrets, [], timeout, CancellationToken.None)).Failure;
+            (await sender.SendAsync(url, "msg_1", "{}"u8.ToArray(), secrets, [], timeout, CancellationToken.None)).Failure;
 
         // connection refused: a port nobody listens on
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

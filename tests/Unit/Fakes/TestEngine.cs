@@ -83,6 +83,15 @@ public sealed class TestEngine : IAsyncDisposable
     /// <summary>A new context on the store, for checking what was written.</summary>
     public ConsoleDbContext Db() => Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
 
+    /// <summary>How the deliveries' bodies are stored: on SQLite the values' storage class (<c>typeof</c>), on PostgreSQL the column's type.</summary>
+    public async Task<string> BodyTypeAsync()
+    {
+        await using var db = Db();
+        return await db.Database.SqlQueryRaw<string>(Provider == StoreProvider.Sqlite
+            ? "SELECT DISTINCT typeof(Body) AS Value FROM Deliveries"
+            : "SELECT DISTINCT pg_typeof(\"Body\")::text AS \"Value\" FROM \"Deliveries\"").SingleAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();

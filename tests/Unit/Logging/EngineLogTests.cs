@@ -19,7 +19,7 @@ public sealed class EngineLogTests
         await using var receiver = await TestReceiver.StartAsync();
         receiver.Respond = async (_, c) => await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted);
 
-        var outcome = await engine.Get<WebhookSender>().SendAsync(receiver.Url, "msg_1", "{}", [WebhookSecret.Generate()], [],
+        var outcome = await engine.Get<WebhookSender>().SendAsync(receiver.Url, "msg_1", "{}"u8.ToArray(), [WebhookSecret.Generate()], [],
             TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal("timeout: no complete answer within 1 s", outcome.Failure);

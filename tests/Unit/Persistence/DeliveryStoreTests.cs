@@ -80,6 +80,20 @@ public abstract class DeliveryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enqueue_StoresTheBodyAsBytes_AndTheClaimReadsThemBackUnchanged()
+    {
+        await SubscribeAsync("one");
+        await _engine.Get<EventPublisher>().PublishAsync("lead.created", new JsonObject { ["name"] = "Zoë" });
+
+        var claimed = (await Store.ClaimDueAsync(Limits(8))).Single().Delivery;
+
+        Assert.Equal(_engine.Provider == StoreProvider.Sqlite ? "blob" : "bytea", await _engine.BodyTypeAsync());
+        await using var db = _engine.Db();
+        Assert.Equal(await db.Deliveries.Select(d => d.Body).SingleAsync(), claimed.Body);
+        Assert.Equal("Zoë", JsonNode.Parse(claimed.Body)!["data"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RecordAttempt_StoresTheAttemptTheNewStateAndTheHealth_InOneWrite()
     {
         var webhook = await SubscribeAsync("failing");

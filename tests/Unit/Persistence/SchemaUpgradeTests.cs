@@ -1,15 +1,20 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookConsole.Engine.Access;
 using WebhookConsole.Engine.Actions;
 using WebhookConsole.Engine.Assistants;
 using WebhookConsole.Engine.Audit;
 using WebhookConsole.Engine.Contacts;
+using WebhookConsole.Engine;
 using WebhookConsole.Engine.Delivery;
+using WebhookConsole.Engine.Events;
 using WebhookConsole.Engine.Inbound;
 using WebhookConsole.Engine.Mapping;
 using WebhookConsole.Engine.Sessions;
+using WebhookConsole.Engine.Signing;
 using WebhookConsole.Engine.Subscriptions;
 using WebhookConsole.Tests.Unit.Fakes;
 using WebhookConsole.Web.Access;
@@ -77,8 +82,9 @@ public sealed class SchemaUpgradeTests
         {
             Assert.Equal(DeliveryState.Succeeded, d.Delivery.State);
             Assert.Equal(200, Assert.Single(d.Attempts).StatusCode);
-            Assert.Contains("Fixture ticket", d.Delivery.Body);
+            Assert.Contains("Fixture ticket", System.Text.Encoding.UTF8.GetString(d.Delivery.Body));
         });
+        Assert.Equal("blob", await engine.BodyTypeAsync()); // written as TEXT by that build, bytes now
 
         // The mapping, and the inbound webhook that uses it, with both requests in the raw log (the malformed one too).
         var mapping = Assert.Single(await engine.Get<MappingService>().ListAsync(), m => m.Name == "fixture lead mapping");
@@ -116,6 +122,37 @@ public sealed class SchemaUpgradeTests
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
     }
 
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.PostgreSQL)]
+    public async Task Upgrade_TurnsATextBodyIntoItsUtf8Bytes_WhichAreClaimedAndSentUnchanged(StoreProvider provider)
+    {
+        await using var engine = await TestEngine.StartAsync(provider: provider);
+        await using var receiver = await TestReceiver.StartAsync();
+        var (webhook, secret) = await engine.Get<SubscriptionService>().CreateAsync(new SubscriptionInput("crm", receiver.Url, ["lead.created"]), "test");
+        await engine.Get<EventPublisher>().PublishAsync("lead.created", new JsonObject { ["name"] = "Zoë" });
+        byte[] published;
+        await using (var db = engine.Db())
+        {
+            published = await db.Deliveries.Select(d => d.Body).SingleAsync();
+            // Back to the schema before bodies were bytes: the body is text there, as that version wrote it.
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_DeliveryBodyAsBytes")) - 1]);
+            Assert.Equal("text", await engine.BodyTypeAsync());
+            await db.Database.MigrateAsync();
+        }
+
+        Assert.Equal(engine.Provider == StoreProvider.Sqlite ? "blob" : "bytea", await engine.BodyTypeAsync());
+        var claimed = Assert.Single(await engine.Get<IDeliveryStore>().ClaimDueAsync(
+            new ClaimLimits(8, PerEndpoint: 8, [], new Dictionary<Guid, int>(), engine.Time.GetUtcNow())));
+        var attempt = await engine.Get<DeliveryWorker>().AttemptAsync(claimed.Delivery, webhook, CancellationToken.None);
+
+        Assert.True(attempt!.Succeeded, attempt.Failure);
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(published, request.Body);
+        Assert.True(WebhookSigner.VerifyHex(secret, request.Body, request.Headers["X-Webhook-Signature"]));
+    }
+
     [Fact]
     public async Task Upgrade_CountsTheAttemptsAlreadyStored_IntoHourlyCounters()
     {
@@ -125,7 +162,7 @@ public sealed class SchemaUpgradeTests
         await using (var db = engine.Db())
         {
             // Back to the schema before the counters, with attempts logged by that version.
-            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("AddAssistants");
+            await db.GetService<IMigrator>().MigrateAsync("AddAssistants");
             foreach (var (minutes, succeeded, isTest) in new[] { (5, 1, 0), (50, 0, 0), (55, 1, 1), (65, 1, 0) })
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO DeliveryAttempts (DeliveryId, SubscriptionId, EventType, Number, At, DurationMs, Succeeded, IsTest, RequestHeaders)

@@ -217,7 +217,7 @@ public sealed class SqliteDeliveryStore(StoreWriter writer) : IDeliveryStore
         EventId = r.GetString(2),
         EventType = r.GetString(3),
         SubscriptionId = r.GetGuid(4),
-        Body = r.GetString(5),
+        Body = r.GetFieldValue<byte[]>(5),
         State = DeliveryState.Sending,
         AttemptCount = r.GetInt32(6),
         ScheduleStart = r.GetInt32(7),

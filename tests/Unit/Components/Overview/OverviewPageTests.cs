@@ -94,7 +94,7 @@ public sealed class OverviewPageTests : EngineComponentTest
         var delivery = new WebhookDelivery
         {
             MessageId = "msg_" + Guid.NewGuid().ToString("N"), EventId = "evt_" + Guid.NewGuid().ToString("N"), EventType = "lead.created",
-            SubscriptionId = subscription, Body = """{"event":"lead.created","data":{}}""", State = state, AttemptCount = attempts.Length,
+            SubscriptionId = subscription, Body = """{"event":"lead.created","data":{}}"""u8.ToArray(), State = state, AttemptCount = attempts.Length,
             CreatedAt = at, NextAttemptAt = due, IsTest = isTest,
         };
         await using (var db = Engine.Db())

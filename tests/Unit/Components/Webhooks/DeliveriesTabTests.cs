@@ -101,7 +101,7 @@ public sealed class DeliveriesTabTests : EngineComponentTest
         var delivery = new WebhookDelivery
         {
             MessageId = "msg_" + Guid.NewGuid().ToString("N"), EventId = "evt_" + Guid.NewGuid().ToString("N"), EventType = "lead.created",
-            SubscriptionId = _crm.Id, Body = """{"event":"lead.created","data":{}}""", State = state, AttemptCount = attempts, CreatedAt = at,
+            SubscriptionId = _crm.Id, Body = """{"event":"lead.created","data":{}}"""u8.ToArray(), State = state, AttemptCount = attempts, CreatedAt = at,
             NextAttemptAt = nextAttemptAt,
         };
         db.Deliveries.Add(delivery);

@@ -106,7 +106,7 @@ public sealed class DeliveryLogPageTests : EngineComponentTest
         var delivery = new WebhookDelivery
         {
             MessageId = "msg_" + Guid.NewGuid().ToString("N"), EventId = "evt_" + Guid.NewGuid().ToString("N"), EventType = eventType,
-            SubscriptionId = subscription ?? _crm.Id, Body = $$$"""{"event":"{{{eventType}}}","timestamp":"{{{at:O}}}","data":{}}""",
+            SubscriptionId = subscription ?? _crm.Id, Body = System.Text.Encoding.UTF8.GetBytes($$$"""{"event":"{{{eventType}}}","timestamp":"{{{at:O}}}","data":{}}"""),
             State = succeeded ? DeliveryState.Succeeded : DeliveryState.Failed, AttemptCount = 1, CreatedAt = at, IsTest = isTest,
         };
         var attempt = new DeliveryAttempt

@@ -99,7 +99,7 @@ public sealed class WebhooksPageTests : EngineComponentTest
         var outcomes = new[] { (true, false, 3), (true, false, 2), (false, false, 1), (false, true, 1) }; // (succeeded, test, hours ago)
         foreach (var (succeeded, isTest, hoursAgo) in outcomes)
         {
-            var delivery = new WebhookDelivery { MessageId = "msg", EventId = "evt", EventType = "lead.created", SubscriptionId = crm.Id, Body = "{}", IsTest = isTest };
+            var delivery = new WebhookDelivery { MessageId = "msg", EventId = "evt", EventType = "lead.created", SubscriptionId = crm.Id, Body = "{}"u8.ToArray(), IsTest = isTest };
             await store.RecordAttemptAsync(new DeliveryAttempt
             {
                 DeliveryId = delivery.Id, SubscriptionId = crm.Id, EventType = "lead.created", Number = 1, At = now.AddHours(-hoursAgo),
