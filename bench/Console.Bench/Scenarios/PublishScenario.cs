@@ -39,7 +39,7 @@ public static class PublishScenario
                     throw new InvalidOperationException($"Creating a webhook answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
             }
             var body = $$$"""{"type":"{{{ThroughputScenario.EventType}}}","data":{"text":"{{{new string('x', 900)}}}"}}""";
-            await PostForAsync(client, "api/v1/events", body, TimeSpan.FromSeconds(2)); // warm-up: JIT, pools
+            await PostForAsync(client, "api/v1/events", body, TimeSpan.FromSeconds(12)); // warm-up: JIT, pools
             var (requests, elapsed) = await PostForAsync(client, "api/v1/events", body, TimeSpan.FromSeconds(settings.PublishSeconds));
             var rate = requests / elapsed.TotalSeconds;
             Console.WriteLine($"publish: {requests:N0} × 202 in {elapsed.TotalSeconds:0.0} s from {Callers} callers = {rate:0}/s (4 deliveries each, stored before the 202)");

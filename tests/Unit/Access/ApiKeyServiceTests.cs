@@ -88,4 +88,28 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Keys.CreateAsync("  ", "admin@localhost"));
         Assert.Contains("name", error.Message);
     }
+
+    [Fact]
+    public async Task Authenticate_AKeyRevokedHere_StopsAtOnce_EvenRightAfterItWasChecked()
+    {
+        var (key, plaintext) = await Keys.CreateAsync("ci", "admin@localhost");
+        Assert.NotNull(await Keys.AuthenticateAsync(plaintext));
+
+        Assert.True(await Keys.RevokeAsync(key.Id, "admin@localhost"));
+
+        Assert.Null(await Keys.AuthenticateAsync(plaintext));
+    }
+
+    [Fact]
+    public async Task Authenticate_TakesACheckedKeyOnTrustForAMoment_SoAKeyRevokedOnAnotherNodeStopsWithinIt()
+    {
+        var (key, plaintext) = await Keys.CreateAsync("ci", "admin@localhost");
+        Assert.NotNull(await Keys.AuthenticateAsync(plaintext));
+        await using (var db = _engine.Db()) // as another node's revocation reaches the shared database
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, _engine.Time.GetUtcNow()));
+
+        Assert.NotNull(await Keys.AuthenticateAsync(plaintext)); // not read again: publishing at volume reads no key per request
+        _engine.Time.Advance(ApiKeyService.RecheckAfter);
+        Assert.Null(await Keys.AuthenticateAsync(plaintext));
+    }
 }
