@@ -134,12 +134,17 @@ public static class ThroughputScenario
         var total = events * Webhooks;
         await engine.PublishAsync(events, EventType, data);
         var store = engine.Get<IDeliveryStore>();
+        // Each webhook's first secret and its path on the receiver (s/0, s/1, …), as the engine signs and posts.
         var secrets = new Dictionary<Guid, string>();
+        var paths = new Dictionary<Guid, string>();
         await using (var db = engine.Db())
         {
             var subscriptions = engine.Get<WebhookConsole.Engine.Subscriptions.SubscriptionService>();
             foreach (var subscription in await db.Subscriptions.AsNoTracking().ToListAsync())
+            {
                 secrets[subscription.Id] = subscriptions.ActiveSecrets(subscription)[0];
+                paths[subscription.Id] = new Uri(subscription.Url).AbsolutePath.TrimStart('/');
+            }
         }
         var claimed = new List<WebhookDelivery>(total);
         while (claimed.Count < total)
@@ -149,7 +154,6 @@ public static class ThroughputScenario
                 throw new InvalidOperationException($"The floor claimed {claimed.Count} of {total} deliveries.");
             claimed.AddRange(rows.Select(r => r.Delivery));
         }
-        var paths = await SubscriptionPathsAsync(engine);
 
         receiver.Reset(total);
         var cpu = Stats.CpuTime();
@@ -197,13 +201,6 @@ public static class ThroughputScenario
         if (await engine.UnfinishedAsync() != 0)
             throw new InvalidOperationException("The floor left deliveries unfinished.");
         return new Measured(Stats.SteadyRate(done), cpuUs);
-    }
-
-    /// <summary>Each webhook's path on the receiver (s/0, s/1, …), as the engine posts to it.</summary>
-    private static async Task<Dictionary<Guid, string>> SubscriptionPathsAsync(BenchEngine engine)
-    {
-        await using var db = engine.Db();
-        return await db.Subscriptions.AsNoTracking().ToDictionaryAsync(s => s.Id, s => new Uri(s.Url).AbsolutePath.TrimStart('/'));
     }
 
     private static async Task<Measured> BaselineAsync(Receiver receiver, byte[] body, int requests)

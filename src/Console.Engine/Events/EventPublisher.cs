@@ -30,7 +30,6 @@ public sealed class EventPublisher(
 {
     /// <summary>At most this many events in one <see cref="PublishManyAsync"/>.</summary>
     public const int MaxBatch = 500;
-    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Stores the event and one delivery per enabled subscription that selected its type and matches its scope.</summary>
     public async Task<PublishResult> PublishAsync(string? type, JsonNode? data, string? id = null, DateTimeOffset? occurredAt = null,
@@ -171,7 +170,7 @@ public sealed class EventPublisher(
             ["event"] = type,
             ["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             ["data"] = data?.DeepClone(),
-        }, Relaxed);
+        }, Mapping.OutboundBodies.Relaxed);
 
     /// <summary>A new <c>webhook-id</c>.</summary>
     public static string NewMessageId() => "msg_" + Guid.NewGuid().ToString("N");

@@ -13,7 +13,8 @@ namespace WebhookConsole.Engine.Mapping;
 /// </summary>
 public sealed class OutboundBodies
 {
-    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>How every outbound body is written, the envelope and a mapped body alike: non-ASCII text as it is, not escaped.</summary>
+    internal static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly IReadOnlyDictionary<Guid, FieldMapping> _mappings;
 
     private OutboundBodies(IReadOnlyDictionary<Guid, FieldMapping> mappings) => _mappings = mappings;
